@@ -14,8 +14,9 @@ case "$purpose" in
 esac
 
 # Debian packages: pycairo/manimpango build from source (pango, pkg-config),
-# Manim's TeX template (texlive-latex-extra) and its SVG converter (dvisvgm).
-packages=(libpango1.0-dev pkg-config texlive-latex-extra dvisvgm)
+# Manim's TeX template (texlive-latex-extra), its SVG converter (dvisvgm)
+# and the lecture's font (DejaVu Sans).
+packages=(libpango1.0-dev pkg-config texlive-latex-extra dvisvgm fonts-dejavu-core)
 [ "$purpose" = test ] && packages+=(chromium)
 
 PYTHON=${PYTHON:-python3}
@@ -53,7 +54,11 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 have=$(cat .venv/.installed 2>/dev/null || true)
 if [ "$want" != "$have" ]; then
   echo "setup: installing the project (editable) into .venv"
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[test]'
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e '.[test]'; } \
+      > .venv/install.log 2>&1; then
+    tail -n 30 .venv/install.log >&2
+    echo "setup: pip install failed; full log: .venv/install.log" >&2
+    exit 1
+  fi
   echo "$want" > .venv/.installed
 fi

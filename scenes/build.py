@@ -1,0 +1,292 @@
+"""Render the beats (in parallel), then assemble the lecture from them.
+
+``python -m scenes render`` is what ``make lecture`` runs. Every beat renders
+in its own ``manim`` process into a private staging folder; its MP4 and
+captions are then renamed into ``media/<quality>/beats/`` so a published file
+is always whole. A beat whose inputs (its source, the shared scene code, the
+core, the presets it reads, the quality) have not changed is not rendered
+again. The lecture is the beats joined without re-encoding, captions shifted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scenes.media import atomic_path, concat_srt, concat_videos, probe, read_srt, write_srt
+
+__all__ = [
+    "ROOT",
+    "QUALITIES",
+    "Beat",
+    "beats",
+    "select_beats",
+    "check_quality",
+    "render_beats",
+    "assemble_lecture",
+    "BuildError",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Quality name → (manim flag, folder of manim's output, width, height, fps).
+QUALITIES: dict[str, tuple[str, str, int, int, int]] = {
+    "low": ("l", "480p15", 854, 480, 15),
+    "medium": ("m", "720p30", 1280, 720, 30),
+    "high": ("h", "1080p60", 1920, 1080, 60),
+    "4k": ("k", "2160p60", 3840, 2160, 60),
+}
+
+#: Shared scene code: a change here re-renders every beat.
+SHARED_SOURCES = ("base.py", "components.py", "style.py")
+
+
+class BuildError(Exception):
+    """A render or assembly step failed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One scene of the lecture, as the build sees it."""
+
+    order: int
+    scene: type
+    slug: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        module = Path(inspect.getfile(self.scene)).stem  # s01_setup
+        object.__setattr__(self, "slug", f"{self.order:02d}-{module.split('_', 1)[1].replace('_', '-')}")
+
+    @property
+    def name(self) -> str:
+        return self.scene.__name__
+
+    @property
+    def title(self) -> str:
+        return self.scene.title
+
+    @property
+    def file(self) -> Path:
+        return Path(inspect.getfile(self.scene))
+
+    def fingerprint(self, quality: str) -> str:
+        """Hash of everything the beat's frames depend on."""
+        from importlib.metadata import version
+
+        h = hashlib.sha256()
+        h.update(f"manim {version('manim')} quality {quality}\n".encode())
+        h.update(self.scene.presets_fingerprint().encode())
+        sources = [self.file, ROOT / "manim.cfg", *(ROOT / "scenes" / s for s in SHARED_SOURCES)]
+        sources += sorted(p for p in (ROOT / "neuron").glob("*.py") if p.name != "presets.py")
+        for path in sources:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
+
+def beats() -> list[Beat]:
+    """The lecture's beats, in order."""
+    from scenes.lecture import SCENES_IN_ORDER
+
+    return [Beat(i, scene) for i, scene in enumerate(SCENES_IN_ORDER, 1)]
+
+
+def check_quality(quality: str) -> str:
+    """Return ``quality`` or raise a BuildError listing the valid names."""
+    if quality not in QUALITIES:
+        raise BuildError(f"unknown quality {quality!r}; choose one of: {', '.join(QUALITIES)}")
+    return quality
+
+
+def select_beats(names: Sequence[str] | None) -> list[Beat]:
+    """The beats named (by scene name or slug, any case), or all of them.
+
+    Raises
+    ------
+    BuildError
+        For an unknown name, listing the valid ones.
+    """
+    everything = beats()
+    if not names:
+        return everything
+    index = {}
+    for b in everything:
+        for key in (b.name, b.slug, b.slug.split("-", 1)[1]):
+            index[key.lower()] = b
+    unknown = [n for n in names if n.lower() not in index]
+    if unknown:
+        valid = ", ".join(f"{b.name} ({b.slug.split('-', 1)[1]})" for b in everything)
+        raise BuildError(f"unknown beat {', '.join(map(repr, unknown))}; valid beats: {valid}")
+    chosen = {index[n.lower()].order for n in names}
+    return [b for b in everything if b.order in chosen]
+
+
+@dataclass
+class BeatResult:
+    """What rendering one beat produced."""
+
+    beat: Beat
+    video: Path
+    captions: Path
+    duration: float
+    wall: float
+    rendered: bool  # False: up to date, reused
+
+
+def output_dir(quality: str, media: Path | None = None) -> Path:
+    """``media/<quality>``: where a quality's finished files live."""
+    return (media or ROOT / "media") / quality
+
+
+def _stamp_path(out: Path, beat: Beat) -> Path:
+    return out / "beats" / f"{beat.slug}.json"
+
+
+def _up_to_date(out: Path, beat: Beat, key: str) -> dict | None:
+    stamp = _stamp_path(out, beat)
+    video, captions = out / "beats" / f"{beat.slug}.mp4", out / "beats" / f"{beat.slug}.srt"
+    try:
+        info = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return None
+    if info.get("key") == key and video.exists() and captions.exists():
+        return info
+    return None
+
+
+def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = False) -> BeatResult:
+    """Render ``beat`` in its own manim process and publish its MP4 and captions."""
+    key = beat.fingerprint(quality)
+    video, captions = out / "beats" / f"{beat.slug}.mp4", out / "beats" / f"{beat.slug}.srt"
+    if not force and (info := _up_to_date(out, beat, key)):
+        return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False)
+    staging = media / ".staging" / quality / beat.slug
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    log = out / "logs" / f"{beat.slug}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "scenes.worker", beat.file.stem, beat.name, quality,
+           str(staging), str(media / ".tex" / beat.file.stem)]
+    started = time.perf_counter()
+    with open(log, "w") as log_file:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+    wall = time.perf_counter() - started
+    facts = _worker_facts(log)
+    produced = Path(facts["video"]) if facts else None
+    if proc.returncode != 0 or produced is None or not produced.exists():
+        raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
+    (video.parent).mkdir(parents=True, exist_ok=True)
+    srt_file = produced.with_suffix(".srt")
+    duration = probe(produced).duration
+    with atomic_path(video) as tmp:
+        shutil.move(produced, tmp)
+    with atomic_path(captions) as tmp:
+        if srt_file.exists():
+            shutil.move(srt_file, tmp)
+        else:
+            tmp.write_text("")
+    stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
+             "quality": quality, "render_seconds": round(wall, 2), "worker": facts}
+    with atomic_path(_stamp_path(out, beat)) as tmp:
+        tmp.write_text(json.dumps(stamp, indent=2))
+    shutil.rmtree(staging, ignore_errors=True)
+    return BeatResult(beat, video, captions, duration, wall, rendered=True)
+
+
+def _worker_facts(log: Path) -> dict | None:
+    """The facts line the worker prints last, if it got that far."""
+    for line in reversed(log.read_text(errors="replace").splitlines()):
+        if line.startswith("WORKER "):
+            return json.loads(line[len("WORKER "):])
+    return None
+
+
+def _last_error(log: Path) -> str:
+    """The most telling line of a failed manim log (its exception)."""
+    lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if "Error" in line or "Exception" in line:
+            return line.strip("│ ")
+    return lines[-1] if lines else "no output"
+
+
+def render_beats(
+    chosen: Sequence[Beat],
+    quality: str,
+    *,
+    jobs: int | None = None,
+    media: Path | None = None,
+    force: bool = False,
+    report: Callable[[str], None] = print,
+) -> list[BeatResult]:
+    """Render ``chosen`` beats, ``jobs`` at a time; publish each as it finishes.
+
+    A beat that fails does not stop the others; after all have run, the
+    first failure is raised as a :class:`BuildError` naming every failed beat.
+    """
+    check_quality(quality)
+    media = media or ROOT / "media"
+    out = output_dir(quality, media)
+    jobs = jobs or os.cpu_count() or 1
+    results: dict[int, BeatResult] = {}
+    failures: list[str] = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(render_one, b, quality, out, media, force): b for b in chosen}
+        for n, future in enumerate(as_completed(futures), 1):
+            beat = futures[future]
+            try:
+                r = future.result()
+            except BuildError as e:
+                failures.append(str(e))
+                report(f"[{n}/{len(chosen)}] FAILED {beat.slug}: {e}")
+                continue
+            results[beat.order] = r
+            how = f"rendered in {r.wall:.1f} s" if r.rendered else "up to date"
+            report(f"[{n}/{len(chosen)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")
+    if failures:
+        raise BuildError("; ".join(failures))
+    return [results[b.order] for b in chosen]
+
+
+def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | None = None) -> dict:
+    """Join every beat into ``lecture.mp4`` + ``lecture.srt`` + ``chapters.json``.
+
+    Returns the chapter list (title, start, duration per beat).
+    """
+    out = output_dir(quality, media)
+    chapters, parts, start = [], [], 0.0
+    for r in results:
+        chapters.append({"order": r.beat.order, "slug": r.beat.slug, "title": r.beat.title,
+                         "start": round(start, 3), "duration": round(r.duration, 3)})
+        parts.append((read_srt(r.captions), start))
+        start += r.duration
+    key = hashlib.sha256(json.dumps([(r.beat.slug, _stamp_key(r)) for r in results]).encode()).hexdigest()
+    stamp = out / "lecture.json"
+    video, captions = out / "lecture.mp4", out / "lecture.srt"
+    try:
+        fresh = json.loads(stamp.read_text()).get("key") == key and video.exists() and captions.exists()
+    except (OSError, ValueError):
+        fresh = False
+    if not fresh:
+        concat_videos([r.video for r in results], video)
+        write_srt(concat_srt(parts), captions)
+        with atomic_path(stamp) as tmp:
+            tmp.write_text(json.dumps({"key": key, "quality": quality, "chapters": chapters}, indent=2))
+    return {"video": video, "captions": captions, "chapters": chapters, "duration": start, "assembled": not fresh}
+
+
+def _stamp_key(r: BeatResult) -> str:
+    try:
+        return json.loads(_stamp_path(r.video.parent.parent, r.beat).read_text())["key"]
+    except (OSError, ValueError, KeyError):
+        return ""

@@ -1,0 +1,381 @@
+"""Mobjects shared by the beats. Each takes core objects, never copied numbers.
+
+- :class:`NeuronDiagram` — x → ×w → +b → z → σ → a, compared with y, with
+  live values.
+- :class:`Readouts` — labelled live numbers (w, b, a, C, epoch …).
+- :class:`CostPlot` — cost against epoch, traced as a tracker runs.
+- :class:`SigmoidPlot` — σ (blue) and σ′ (red) over z.
+
+Live values follow a ``ValueTracker`` holding a (fractional) epoch: updaters
+call ``set_value`` on existing ``DecimalNumber`` objects and move existing
+points; nothing re-typesets LaTeX per frame.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    DecimalNumber,
+    Dot,
+    Integer,
+    MathTex,
+    RoundedRectangle,
+    Text,
+    ValueTracker,
+    VGroup,
+    VMobject,
+)
+
+from neuron import Lesson, Trajectory, sigmoid, sigmoid_prime
+from scenes.style import (
+    B_COLOR,
+    LABEL_SIZE,
+    MUTED_COLOR,
+    OUTPUT_COLOR,
+    SIGMA_COLOR,
+    SIGMA_PRIME_COLOR,
+    SMALL_SIZE,
+    TARGET_COLOR,
+    TEXT_COLOR,
+    W_COLOR,
+    X_COLOR,
+    Z_COLOR,
+    tex,
+    words,
+)
+
+__all__ = [
+    "nice_step",
+    "nice_range",
+    "label",
+    "Readouts",
+    "NeuronDiagram",
+    "CostPlot",
+    "SigmoidPlot",
+    "epoch_tracker",
+]
+
+
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2 or 5 × 10ⁿ) giving about ``ticks`` ticks over ``span``."""
+    if span <= 0 or not math.isfinite(span):
+        raise ValueError(f"span must be a finite number > 0, got {span!r}")
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power  # pragma: no cover
+
+
+def nice_range(top: float, ticks: int = 5) -> list[float]:
+    """``[0, upper, step]`` for an axis that must show values up to ``top``."""
+    step = nice_step(top, ticks)
+    return [0, step * math.ceil(top / step - 1e-9), step]
+
+
+def label(text: str, size: float = SMALL_SIZE, color=MUTED_COLOR) -> Text:
+    """Plain on-screen words, in the lecture's muted label style."""
+    return words(text, size=size, color=color)
+
+
+def epoch_tracker() -> ValueTracker:
+    """A tracker over the epoch index, starting at 0."""
+    return ValueTracker(0.0)
+
+
+class Readouts(VGroup):
+    """A column of labelled live numbers, e.g. ``w = 0.600``.
+
+    Parameters
+    ----------
+    fields
+        ``(key, tex label, colour)`` per row; ``key`` names a field of
+        :meth:`neuron.Trajectory.at` (``"w"``, ``"b"``, ``"z"``, ``"a"``,
+        ``"cost"``, ``"dC_dw"`` …) or ``"epoch"``.
+    trajectory
+        Where the values come from.
+    decimals
+        Digits after the point.
+    font_size
+        Size of labels and numbers.
+
+    Examples
+    --------
+    >>> from neuron import LESSON  # doctest: +SKIP
+    >>> r = Readouts([("w", "w", W_COLOR)], LESSON.run("mse", "good"))  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        fields: Sequence[tuple[str, str, object]],
+        trajectory: Trajectory,
+        decimals: int = 3,
+        font_size: float = LABEL_SIZE + 4,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.trajectory = trajectory
+        self.values: dict[str, DecimalNumber] = {}
+        for key, tex_label, color in fields:
+            name = MathTex(tex_label, "=", font_size=font_size)
+            name[0].set_color(color)
+            if key == "epoch":
+                number = Integer(0, font_size=font_size, color=color)
+            else:
+                number = DecimalNumber(
+                    self._value(key, 0.0), num_decimal_places=decimals, font_size=font_size, color=color,
+                    include_sign=False,
+                )
+            number.next_to(name, RIGHT, buff=0.15)
+            self.values[key] = number
+            self.add(VGroup(name, number))
+        self.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+
+    def _value(self, key: str, epoch: float) -> float:
+        if key == "epoch":
+            return float(round(epoch))
+        return float(self.trajectory.at(epoch)[key])
+
+    def follow(self, tracker: ValueTracker) -> Readouts:
+        """Keep every number at the trajectory's value at ``tracker``'s epoch."""
+        for key, number in self.values.items():
+            number.add_updater(lambda m, k=key: m.set_value(self._value(k, tracker.get_value())))
+        return self
+
+    def freeze(self) -> Readouts:
+        """Stop following (so a later transform does not fight the updater)."""
+        for number in self.values.values():
+            number.clear_updaters()
+        return self
+
+
+class NeuronDiagram(VGroup):
+    """The lecture's neuron: x → ×w → +b → z → σ → a, beside its target y.
+
+    Each stage is a rounded box with its symbol; under the parameter boxes
+    and the output sit live numbers from the trajectory.
+
+    Parameters
+    ----------
+    lesson
+        Supplies x and y.
+    trajectory
+        Supplies w, b, z and a.
+    """
+
+    def __init__(self, lesson: Lesson, trajectory: Trajectory, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lesson = lesson
+        self.trajectory = trajectory
+
+        def node(parts: Sequence[str], color, width: float = 1.15) -> VGroup:
+            box = RoundedRectangle(corner_radius=0.15, width=width, height=0.85, color=color, stroke_width=3)
+            sym = tex(*parts, font_size=38).move_to(box)
+            return VGroup(box, sym)
+
+        self.x_node = node(["x"], X_COLOR)
+        self.w_node = node([r"\times", "w"], W_COLOR)
+        self.b_node = node(["+", "b"], B_COLOR)
+        self.s_node = node([r"\sigma"], SIGMA_COLOR)
+        self.a_node = node(["a"], OUTPUT_COLOR)
+        chain = VGroup(self.x_node, self.w_node, self.b_node, self.s_node, self.a_node).arrange(RIGHT, buff=0.7)
+        # The arrow into σ carries z and its value: give it room.
+        VGroup(self.s_node, self.a_node).shift(RIGHT * 0.5)
+        self.arrows = VGroup(
+            *(Arrow(l.get_right(), r.get_left(), buff=0.08, stroke_width=3, max_tip_length_to_length_ratio=0.3)
+              for l, r in zip(chain[:-1], chain[1:]))
+        )
+        self.z_label = tex("z", font_size=30, color=Z_COLOR).next_to(self.arrows[2], UP, buff=0.08)
+        self.y_node = node(["y"], TARGET_COLOR).next_to(self.a_node, RIGHT, buff=1.0)
+        self.compare = MathTex(r"\leftrightarrow", font_size=40, color=MUTED_COLOR)
+        self.compare.move_to((self.a_node.get_right() + self.y_node.get_left()) / 2)
+
+        start = trajectory.at(0)
+
+        def number(value: float, color) -> DecimalNumber:
+            return DecimalNumber(value, num_decimal_places=2, font_size=SMALL_SIZE + 4, color=color)
+
+        self.x_value = number(lesson.x, X_COLOR).next_to(self.x_node, DOWN, buff=0.15)
+        self.w_value = number(start["w"], W_COLOR).next_to(self.w_node, DOWN, buff=0.15)
+        self.b_value = number(start["b"], B_COLOR).next_to(self.b_node, DOWN, buff=0.15)
+        self.z_value = number(start["z"], Z_COLOR).next_to(self.arrows[2], DOWN, buff=0.15)
+        self.a_value = number(start["a"], OUTPUT_COLOR).next_to(self.a_node, DOWN, buff=0.15)
+        self.y_value = number(lesson.y, TARGET_COLOR).next_to(self.y_node, DOWN, buff=0.15)
+        self.live = {"w": self.w_value, "b": self.b_value, "z": self.z_value, "a": self.a_value}
+        self.add(chain, self.arrows, self.z_label, self.compare, self.y_node,
+                 self.x_value, self.w_value, self.b_value, self.z_value, self.a_value, self.y_value)
+
+    def follow(self, tracker: ValueTracker, trajectory: Trajectory | None = None) -> NeuronDiagram:
+        """Drive the live numbers from ``tracker`` (an epoch)."""
+        if trajectory is not None:
+            self.trajectory = trajectory
+        for key, number in self.live.items():
+            number.add_updater(lambda m, k=key: m.set_value(float(self.trajectory.at(tracker.get_value())[k])))
+        return self
+
+    def freeze(self) -> NeuronDiagram:
+        """Stop following the tracker."""
+        for number in self.live.values():
+            number.clear_updaters()
+        return self
+
+
+class CostPlot(VGroup):
+    """Cost against epoch on fixed axes; curves are traced by a tracker.
+
+    Parameters
+    ----------
+    epochs
+        Length of the x axis.
+    cost_top
+        Largest cost to show; the y axis is rounded up from it.
+    x_length, y_length
+        Size on screen.
+    """
+
+    def __init__(self, epochs: int, cost_top: float, x_length: float = 6.0, y_length: float = 3.6,
+                 y_label: str = "C", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.axes = Axes(
+            x_range=nice_range(epochs, 3),
+            y_range=nice_range(cost_top, 4),
+            x_length=x_length,
+            y_length=y_length,
+            tips=False,
+            axis_config={"include_numbers": True, "font_size": SMALL_SIZE, "color": MUTED_COLOR},
+        )
+        self.x_title = label("epoch").next_to(self.axes.x_axis, DOWN, buff=0.4)
+        self.y_title = tex(y_label, font_size=LABEL_SIZE + 4).next_to(self.axes.y_axis, UP, buff=0.15)
+        self.add(self.axes, self.x_title, self.y_title)
+
+    def point(self, epoch: float, cost: float) -> np.ndarray:
+        """Screen point of (epoch, cost)."""
+        return self.axes.c2p(epoch, cost)
+
+    def curve(self, trajectory: Trajectory, color, upto: float | None = None, stroke_width: float = 4) -> VMobject:
+        """The trajectory's cost curve from epoch 0 up to ``upto`` (all by default)."""
+        curve = VMobject(color=color, stroke_width=stroke_width)
+        self._fit(curve, trajectory, trajectory.epochs if upto is None else upto)
+        return curve
+
+    def _fit(self, curve: VMobject, trajectory: Trajectory, upto: float) -> None:
+        upto = float(np.clip(upto, 0.0, trajectory.epochs))
+        keep = trajectory.epoch <= upto
+        xs = list(trajectory.epoch[keep].astype(float))
+        ys = list(trajectory.cost[keep])
+        if upto > xs[-1]:
+            xs.append(upto)
+            ys.append(float(trajectory.at(upto)["cost"]))
+        if len(xs) == 1:  # a curve needs two points; start with a zero-length one
+            xs.append(xs[0])
+            ys.append(ys[0])
+        curve.set_points_as_corners([self.point(x, y) for x, y in zip(xs, ys)])
+
+    def trace(self, trajectory: Trajectory, tracker: ValueTracker, color) -> VGroup:
+        """A curve plus a head dot that grow with ``tracker``'s epoch."""
+        curve = self.curve(trajectory, color, upto=0.0)
+        head = Dot(radius=0.07, color=color)
+
+        def grow(m: VMobject) -> None:
+            self._fit(m, trajectory, tracker.get_value())
+
+        def move(m: Dot) -> None:
+            e = float(np.clip(tracker.get_value(), 0.0, trajectory.epochs))
+            m.move_to(self.point(e, float(trajectory.at(e)["cost"])))
+
+        curve.add_updater(grow)
+        head.add_updater(move)
+        move(head)
+        return VGroup(curve, head)
+
+
+class SigmoidPlot(VGroup):
+    """σ (blue) and σ′ (red) over z on one pair of axes.
+
+    Parameters
+    ----------
+    z_max
+        The z axis runs over [−z_max, z_max].
+    """
+
+    def __init__(self, z_max: float = 6.0, x_length: float = 8.0, y_length: float = 3.6, **kwargs) -> None:
+        super().__init__(**kwargs)
+        step = nice_step(2 * z_max, 6)
+        self.axes = Axes(
+            x_range=[-z_max, z_max, step],
+            y_range=[0, 1, 0.25],
+            x_length=x_length,
+            y_length=y_length,
+            tips=False,
+            axis_config={"font_size": SMALL_SIZE, "color": MUTED_COLOR},
+            x_axis_config={"include_numbers": True},
+            y_axis_config={"include_numbers": True, "decimal_number_config": {"num_decimal_places": 2}},
+        )
+        self.sigma = self.axes.plot(lambda z: float(sigmoid(z)), color=SIGMA_COLOR, stroke_width=5)
+        self.sigma_prime = self.axes.plot(lambda z: float(sigmoid_prime(z)), color=SIGMA_PRIME_COLOR, stroke_width=5)
+        self.sigma_label = tex(r"\sigma(z)", font_size=LABEL_SIZE + 4).next_to(
+            self.axes.c2p(z_max, 1.0), UP + LEFT, buff=0.1)
+        self.sigma_prime_label = tex(r"\sigma'(z)", font_size=LABEL_SIZE + 4).next_to(
+            self.axes.c2p(0, 0.25), UP, buff=0.15)
+        self.z_title = tex("z", font_size=LABEL_SIZE + 4).next_to(self.axes.x_axis, RIGHT, buff=0.15)
+        self.add(self.axes, self.sigma, self.sigma_prime, self.sigma_label, self.sigma_prime_label, self.z_title)
+
+
+def value_at(trajectory: Trajectory, key: str) -> Callable[[float], float]:
+    """A function epoch → the trajectory's ``key`` (for updaters)."""
+    return lambda epoch: float(trajectory.at(epoch)[key])
+
+
+class TrainingView(VGroup):
+    """One training run laid out: neuron diagram on top, cost curve and readouts below.
+
+    Parameters
+    ----------
+    lesson
+        Supplies x and y.
+    trajectory
+        The run shown.
+    color
+        The cost's colour.
+    cost_top
+        Top of the cost axis (default: the run's largest cost).
+    """
+
+    def __init__(self, lesson: Lesson, trajectory: Trajectory, color, cost_top: float | None = None,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.trajectory = trajectory
+        self.color = color
+        self.diagram = NeuronDiagram(lesson, trajectory).scale(0.85)
+        self.plot = CostPlot(trajectory.epochs, cost_top or float(np.max(trajectory.cost)),
+                             x_length=6.4, y_length=3.0)
+        self.readouts = Readouts(
+            [("epoch", r"\text{epoch}", MUTED_COLOR), ("w", "w", W_COLOR), ("b", "b", B_COLOR),
+             ("a", "a", OUTPUT_COLOR), ("cost", "C", color)],
+            trajectory,
+        )
+        self.diagram.move_to(UP * 1.65)
+        self.plot.move_to(LEFT * 2.6 + DOWN * 1.75)
+        self.readouts.move_to(RIGHT * 4.4 + DOWN * 1.6)
+        self.add(self.diagram, self.plot, self.readouts)
+
+    def follow(self, tracker: ValueTracker) -> VGroup:
+        """Make the numbers live; return the traced curve to add to the scene."""
+        self.diagram.follow(tracker)
+        self.readouts.follow(tracker)
+        return self.plot.trace(self.trajectory, tracker, self.color)
+
+    def freeze(self) -> None:
+        """Stop all live numbers."""
+        self.diagram.freeze()
+        self.readouts.freeze()

@@ -1,0 +1,147 @@
+"""Video and caption plumbing for assembling and exporting the lecture.
+
+No scene code here: probing, concatenating without re-encoding, shifting
+captions, and writing files so a reader never sees a half-written one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import av
+import srt
+
+__all__ = [
+    "VideoInfo",
+    "probe",
+    "atomic_path",
+    "concat_videos",
+    "read_srt",
+    "write_srt",
+    "concat_srt",
+    "srt_to_vtt",
+]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a video file holds: its duration, size, rate and codec."""
+
+    duration: float
+    width: int
+    height: int
+    fps: float
+    frames: int
+    codec: str
+    pix_fmt: str
+
+
+def probe(path: str | os.PathLike) -> VideoInfo:
+    """Read a video's stream header (and its duration) with PyAV."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        if container.duration is not None:
+            duration = container.duration / av.time_base
+        else:
+            duration = float(stream.duration * stream.time_base)
+        return VideoInfo(
+            duration=float(duration),
+            width=stream.codec_context.width,
+            height=stream.codec_context.height,
+            fps=float(stream.average_rate or stream.guessed_rate or 0),
+            frames=int(stream.frames),
+            codec=stream.codec_context.name,
+            pix_fmt=str(stream.codec_context.pix_fmt),
+        )
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
+
+    Whatever goes wrong inside the block (an exception, a kill before the
+    rename), ``target`` keeps its old content: readers see the old file or the
+    new one, never half of one.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike) -> None:
+    """Join videos with identical encoding into one, without re-encoding.
+
+    Packets are copied as they are (like ``ffmpeg -f concat -c copy``) into an
+    MP4 with its index at the front (``+faststart``), so it streams.
+    """
+    if not inputs:
+        raise ValueError("concat_videos needs at least one input")
+    manifest = "".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in inputs)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write(manifest)
+        listing = f.name
+    try:
+        with atomic_path(output) as tmp:
+            with av.open(listing, format="concat", options={"safe": "0", "an": "1"}) as src, \
+                    av.open(str(tmp), mode="w", format="mp4", options={"movflags": "+faststart"}) as dst:
+                in_stream = src.streams.video[0]
+                out_stream = dst.add_stream_from_template(template=in_stream)
+                for packet in src.demux(in_stream):
+                    if packet.dts is None:
+                        continue
+                    packet.dts = None
+                    packet.stream = out_stream
+                    dst.mux(packet)
+    finally:
+        os.unlink(listing)
+
+
+def read_srt(path: str | os.PathLike) -> list[srt.Subtitle]:
+    """Parse an ``.srt`` file (an empty list for an empty file)."""
+    return list(srt.parse(Path(path).read_text(encoding="utf-8")))
+
+
+def write_srt(subtitles: Sequence[srt.Subtitle], path: str | os.PathLike) -> None:
+    """Write captions atomically, renumbered from 1."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(srt.compose(list(subtitles), reindex=True), encoding="utf-8")
+
+
+def concat_srt(parts: Sequence[tuple[Sequence[srt.Subtitle], float]]) -> list[srt.Subtitle]:
+    """Join caption lists, each shifted by its clip's start time in seconds."""
+    out: list[srt.Subtitle] = []
+    for subtitles, offset in parts:
+        shift = timedelta(seconds=offset)
+        for sub in subtitles:
+            out.append(srt.Subtitle(index=len(out) + 1, start=sub.start + shift, end=sub.end + shift,
+                                    content=sub.content))
+    return out
+
+
+def _vtt_time(t: timedelta) -> str:
+    ms = round(t.total_seconds() * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def srt_to_vtt(subtitles: Sequence[srt.Subtitle]) -> str:
+    """The same cues as WebVTT (what an HTML ``<track>`` reads)."""
+    lines = ["WEBVTT", ""]
+    for i, sub in enumerate(subtitles, 1):
+        lines += [str(i), f"{_vtt_time(sub.start)} --> {_vtt_time(sub.end)}", sub.content, ""]
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""The lecture's look: colours named by meaning, text sizes, tex colouring.
+
+A colour means one thing everywhere. σ is blue and σ′ red, as in the
+lecture; each parameter and each cost has its own.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    BLUE_C,
+    GREEN_C,
+    GREY_A,
+    GREY_B,
+    MathTex,
+    ORANGE,
+    Text,
+    PINK,
+    PURPLE_B,
+    RED_C,
+    TEAL_C,
+    WHITE,
+    YELLOW_C,
+    ManimColor,
+)
+
+__all__ = [
+    "BACKGROUND",
+    "TEXT_COLOR",
+    "MUTED_COLOR",
+    "SIGMA_COLOR",
+    "SIGMA_PRIME_COLOR",
+    "W_COLOR",
+    "B_COLOR",
+    "X_COLOR",
+    "Z_COLOR",
+    "OUTPUT_COLOR",
+    "TARGET_COLOR",
+    "MSE_COLOR",
+    "BCE_COLOR",
+    "COST_COLORS",
+    "TEX_COLORS",
+    "TITLE_SIZE",
+    "BODY_SIZE",
+    "LABEL_SIZE",
+    "SMALL_SIZE",
+    "FONT",
+    "tex",
+    "words",
+]
+
+BACKGROUND = ManimColor("#111318")
+TEXT_COLOR = WHITE
+MUTED_COLOR = GREY_B
+
+SIGMA_COLOR = BLUE_C
+SIGMA_PRIME_COLOR = RED_C
+W_COLOR = YELLOW_C
+B_COLOR = PURPLE_B
+X_COLOR = GREY_A
+Z_COLOR = WHITE
+OUTPUT_COLOR = TEAL_C
+TARGET_COLOR = PINK
+MSE_COLOR = ORANGE
+BCE_COLOR = GREEN_C
+
+#: Cost colour by the core's cost name.
+COST_COLORS = {"mse": MSE_COLOR, "bce": BCE_COLOR}
+
+#: Tex parts coloured wherever a formula isolates them as a whole part.
+TEX_COLORS = {
+    "w": W_COLOR,
+    "b": B_COLOR,
+    "x": X_COLOR,
+    "a": OUTPUT_COLOR,
+    "y": TARGET_COLOR,
+    r"\sigma": SIGMA_COLOR,
+    r"\sigma(z)": SIGMA_COLOR,
+    r"\sigma'(z)": SIGMA_PRIME_COLOR,
+    r"\sigma'": SIGMA_PRIME_COLOR,
+    r"a(1-a)": SIGMA_PRIME_COLOR,
+}
+
+#: Sans-serif for words (Debian's fonts-dejavu-core); formulas stay in LaTeX.
+FONT = "DejaVu Sans"
+
+TITLE_SIZE = 40
+BODY_SIZE = 30
+LABEL_SIZE = 26
+SMALL_SIZE = 22
+
+
+def tex(*parts: str, colors: dict[str, ManimColor] | None = None, **kwargs) -> MathTex:
+    """A ``MathTex`` whose parts are coloured by exact match with ``TEX_COLORS``.
+
+    Split a formula into parts (``tex("C", "=", "(", "a", "-", "y", ")^2")``)
+    and every part that is exactly a key of the colour map takes its colour,
+    so "a" is coloured where it is the output and nowhere inside ``\\partial``.
+
+    Parameters
+    ----------
+    parts
+        Tex strings, one submobject each.
+    colors
+        Extra or overriding part → colour entries.
+    kwargs
+        Passed on to ``MathTex``.
+
+    Examples
+    --------
+    >>> f = tex("a", "=", r"\\sigma", "(", "w", "x", "+", "b", ")")  # doctest: +SKIP
+    """
+    palette = {**TEX_COLORS, **(colors or {})}
+    formula = MathTex(*parts, **kwargs)
+    for part, string in zip(formula.submobjects, parts):
+        if string.strip() in palette:
+            part.set_color(palette[string.strip()])
+    return formula
+
+
+def words(text: str, size: float = BODY_SIZE, color: ManimColor = TEXT_COLOR, **kwargs) -> Text:
+    """On-screen words in the lecture's font."""
+    return Text(text, font=FONT, font_size=size, color=color, **kwargs)
