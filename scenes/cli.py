@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 import time
 from collections.abc import Sequence
 
@@ -29,7 +30,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality][1]}), "
           f"{args.jobs or 'one per core'} at a time ...", flush=True)
     started = time.perf_counter()
-    results = render_beats(chosen, quality, jobs=args.jobs, force=args.force,
+    results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
                            report=lambda line: print(line, flush=True))
     print("\nWrote:")
     for r in results:
@@ -37,7 +38,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.beats:
         print(f"\nDone in {time.perf_counter() - started:.1f} s (lecture not assembled: beats were chosen).")
         return 0
-    lecture = assemble_lecture(results, quality)
+    lecture = assemble_lecture(results, quality, media=args.media)
     print(f"  {_rel(lecture['video']):<40} {lecture['duration']:6.1f} s  {_size(lecture['video']):>8}"
           f"   + {lecture['captions'].name}, {len(lecture['chapters'])} chapters")
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render only this beat (scene name or slug); repeatable")
     render.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
     render.add_argument("--force", action="store_true", help="render even beats that are up to date")
+    render.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
     render.set_defaults(func=cmd_render)
     return parser
 

@@ -1,0 +1,55 @@
+"""Shared fixtures: tiny, fast renders with media in a temp folder.
+
+LaTeX output is cached in ``media/.tex/tests`` (ignored by git) so a formula
+compiles once across tests and runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEX_DIR = ROOT / "media" / ".tex" / "tests"
+
+TINY = {
+    "pixel_width": 160,
+    "pixel_height": 90,
+    "frame_rate": 5,
+    "disable_caching": True,
+    "progress_bar": "none",
+    "verbosity": "WARNING",
+}
+
+
+@pytest.fixture
+def tiny_config(tmp_path: Path) -> Iterator[dict]:
+    """A manim config for a 160×90, 5 fps render into ``tmp_path``."""
+    from manim import tempconfig
+
+    settings = {**TINY, "media_dir": str(tmp_path), "tex_dir": str(TEX_DIR)}
+    with tempconfig(settings):
+        yield settings
+
+
+@pytest.fixture
+def run_scene(tiny_config) -> Callable:
+    """Run a scene class at tiny size; ``dry_run=True`` writes no files.
+
+    Returns the scene after ``render()`` so tests can inspect its mobjects,
+    its trackers and ``scene.renderer.get_frame()``.
+    """
+    from manim import config
+
+    def run(scene_cls, dry_run: bool = True, **settings):
+        config.dry_run = dry_run
+        config.write_to_movie = not dry_run
+        for key, value in settings.items():
+            config[key] = value
+        scene = scene_cls()
+        scene.render()
+        return scene
+
+    return run
