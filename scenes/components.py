@@ -121,6 +121,7 @@ class Readouts(VGroup):
         trajectory: Trajectory,
         decimals: int = 3,
         font_size: float = LABEL_SIZE + 4,
+        direction=DOWN,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -139,15 +140,23 @@ class Readouts(VGroup):
             number.next_to(name, RIGHT, buff=0.15)
             self.values[key] = number
             self.add(VGroup(name, number))
-        self.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        if (direction == DOWN).all():
+            self.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        else:
+            self.arrange(direction, buff=0.5)
 
     def _value(self, key: str, epoch: float) -> float:
         if key == "epoch":
             return float(round(epoch))
         return float(self.trajectory.at(epoch)[key])
 
-    def follow(self, tracker: ValueTracker) -> Readouts:
-        """Keep every number at the trajectory's value at ``tracker``'s epoch."""
+    def follow(self, tracker: ValueTracker, trajectory: Trajectory | None = None) -> Readouts:
+        """Keep every number at the trajectory's value at ``tracker``'s epoch.
+
+        Pass ``trajectory`` to switch to another run first.
+        """
+        if trajectory is not None:
+            self.trajectory = trajectory
         for key, number in self.values.items():
             number.add_updater(lambda m, k=key: m.set_value(self._value(k, tracker.get_value())))
         return self
@@ -323,10 +332,11 @@ class SigmoidPlot(VGroup):
         )
         self.sigma = self.axes.plot(lambda z: float(sigmoid(z)), color=SIGMA_COLOR, stroke_width=5)
         self.sigma_prime = self.axes.plot(lambda z: float(sigmoid_prime(z)), color=SIGMA_PRIME_COLOR, stroke_width=5)
-        self.sigma_label = tex(r"\sigma(z)", font_size=LABEL_SIZE + 4).next_to(
-            self.axes.c2p(z_max, 1.0), UP + LEFT, buff=0.1)
-        self.sigma_prime_label = tex(r"\sigma'(z)", font_size=LABEL_SIZE + 4).next_to(
-            self.axes.c2p(0, 0.25), UP, buff=0.15)
+        # A legend in the empty upper left, where σ is still near 0.
+        self.sigma_label = tex(r"\sigma(z)", font_size=LABEL_SIZE + 4)
+        self.sigma_prime_label = tex(r"\sigma'(z)", font_size=LABEL_SIZE + 4)
+        VGroup(self.sigma_label, self.sigma_prime_label).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
+            self.axes.c2p(-z_max, 1.0), DOWN + RIGHT, buff=0.25)
         self.z_title = tex("z", font_size=LABEL_SIZE + 4).next_to(self.axes.x_axis, RIGHT, buff=0.15)
         self.add(self.axes, self.sigma, self.sigma_prime, self.sigma_label, self.sigma_prime_label, self.z_title)
 
@@ -358,14 +368,14 @@ class TrainingView(VGroup):
         self.color = color
         self.diagram = NeuronDiagram(lesson, trajectory).scale(0.85)
         self.plot = CostPlot(trajectory.epochs, cost_top or float(np.max(trajectory.cost)),
-                             x_length=6.4, y_length=3.0)
+                             x_length=6.4, y_length=2.9)
         self.readouts = Readouts(
             [("epoch", r"\text{epoch}", MUTED_COLOR), ("w", "w", W_COLOR), ("b", "b", B_COLOR),
              ("a", "a", OUTPUT_COLOR), ("cost", "C", color)],
             trajectory,
         )
         self.diagram.move_to(UP * 1.65)
-        self.plot.move_to(LEFT * 2.6 + DOWN * 1.75)
+        self.plot.move_to(LEFT * 2.6 + DOWN * 1.6)
         self.readouts.move_to(RIGHT * 4.4 + DOWN * 1.6)
         self.add(self.diagram, self.plot, self.readouts)
 

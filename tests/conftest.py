@@ -36,7 +36,12 @@ def tiny_config(tmp_path: Path) -> Iterator[dict]:
 
 @pytest.fixture
 def run_scene(tiny_config) -> Callable:
-    """Run a scene class at tiny size; ``dry_run=True`` writes no files.
+    """Run a scene class; ``dry_run=True`` (the default) draws and writes nothing.
+
+    A dry run uses the lowest real quality's pixel size (854×480): it costs
+    nothing, and Pango lays out ``Text`` against the pixel width, so layout
+    checks must see what a real low-quality render sees. A real render
+    (``dry_run=False``) stays at the tiny 160×90.
 
     Returns the scene after ``render()`` so tests can inspect its mobjects,
     its trackers and ``scene.renderer.get_frame()``.
@@ -46,6 +51,8 @@ def run_scene(tiny_config) -> Callable:
     def run(scene_cls, dry_run: bool = True, **settings):
         config.dry_run = dry_run
         config.write_to_movie = not dry_run
+        if dry_run:
+            config.pixel_width, config.pixel_height = 854, 480
         for key, value in settings.items():
             config[key] = value
         scene = scene_cls()

@@ -1,0 +1,134 @@
+"""Every beat: in order, captioned, inside the frame, no text on text."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import DecimalNumber, MathTex, SingleStringMathTex, Text, VMobject, config
+
+from scenes.lecture import SCENES_IN_ORDER
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The lecture's story, in the order the issues ask for.
+EXPECTED_ORDER = [
+    "Setup",
+    "Flatline",
+    "SigmaPrime",
+    "LogLoss",
+    "SigmaPrimeCancels",
+    "FixedConvergence",
+    "Landscape",
+    "PriceOfBadStart",
+    "AnyTarget",
+    "Outro",
+]
+
+
+def test_the_lecture_plays_every_beat_in_order():
+    names = [s.__name__ for s in SCENES_IN_ORDER]
+    present = [n for n in EXPECTED_ORDER if n in names]
+    assert names == present, "beats out of order"
+    assert names[:6] == EXPECTED_ORDER[:6], "the six core beats open the lecture"
+    assert names[-1] == "Outro", "the closing preview comes last"
+    assert len({s.title for s in SCENES_IN_ORDER}) == len(SCENES_IN_ORDER), "titles are chapter names: unique"
+
+
+def test_every_beat_file_is_in_the_lecture():
+    files = sorted(p.stem for p in (ROOT / "scenes").glob("s[0-9][0-9]_*.py"))
+    listed = sorted(Path(__import__(s.__module__, fromlist=["x"]).__file__).stem for s in SCENES_IN_ORDER)
+    assert files == listed
+
+
+TEXTLIKE = (Text, MathTex, SingleStringMathTex, DecimalNumber)
+
+
+def text_boxes(scene) -> list[tuple[object, np.ndarray, np.ndarray]]:
+    """Outermost text-like mobjects on screen with their bounding boxes."""
+    found = []
+
+    def walk(mob, inside_text=False):
+        is_text = isinstance(mob, TEXTLIKE)
+        if is_text and not inside_text:
+            drawn = [f for f in mob.get_family() if f.has_points()]
+            if any(f.get_fill_opacity() > 0.05 or f.get_stroke_opacity() > 0.05 for f in drawn):
+                found.append((mob, mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])))
+        for sub in mob.submobjects:
+            walk(sub, inside_text or is_text)
+
+    for m in scene.mobjects:
+        walk(m)
+    return found
+
+
+def overlaps(a, b, tol=0.02) -> bool:
+    (_, lo1, hi1), (_, lo2, hi2) = a, b
+    return bool(np.all(np.minimum(hi1, hi2)[:2] - np.maximum(lo1, lo2)[:2] > tol))
+
+
+def checked(scene_cls):
+    """The scene, checking the layout after every animation."""
+    problems: list[str] = []
+    half_w, half_h = config.frame_width / 2, config.frame_height / 2
+
+    class Checked(scene_cls):
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            self.check_layout()
+
+        def check_layout(self):
+            for m in self.mobjects:
+                if not isinstance(m, VMobject) or not any(f.has_points() for f in m.get_family()):
+                    continue  # trackers and empty groups are never drawn
+                lo, hi = m.get_corner([-1, -1, 0]), m.get_corner([1, 1, 0])
+                if lo[0] < -half_w - 1e-3 or hi[0] > half_w + 1e-3 or lo[1] < -half_h - 1e-3 or hi[1] > half_h + 1e-3:
+                    problems.append(f"t={self.time:.1f}s {type(m).__name__} leaves the frame: {lo[:2]}..{hi[:2]}")
+            for a, b in itertools.combinations(text_boxes(self), 2):
+                if overlaps(a, b):
+                    problems.append(f"t={self.time:.1f}s text overlaps: {describe(a[0])} / {describe(b[0])}")
+
+    Checked.__name__ = scene_cls.__name__
+    return Checked, problems
+
+
+def describe(mob) -> str:
+    return getattr(mob, "text", None) or getattr(mob, "tex_string", None) or type(mob).__name__
+
+
+@pytest.mark.parametrize("scene_cls", SCENES_IN_ORDER, ids=lambda s: s.__name__)
+def test_beat_layout_and_captions(run_scene, scene_cls):
+    cls, problems = checked(scene_cls)
+    scene = run_scene(cls)
+    assert not problems, "\n".join(dict.fromkeys(problems))
+    captions = scene.renderer.file_writer.subcaptions
+    assert captions, "every beat tells its story in captions"
+    starts = [c.start.total_seconds() for c in captions]
+    ends = [c.end.total_seconds() for c in captions]
+    assert starts == sorted(starts)
+    assert all(e1 <= s2 + 1e-6 for e1, s2 in zip(ends, starts[1:])), "captions never overlap"
+    assert ends[-1] <= scene.time + 1e-6
+    covered = sum(e - s for s, e in zip(starts, ends))
+    assert covered >= 0.8 * scene.time, "captions cover the beat"
+    assert all(c.content.strip() and len(c.content) < 240 for c in captions), "short, non-empty captions"
+
+
+def test_the_layout_check_catches_overlaps_and_escapes(run_scene):
+    from manim import RIGHT, FadeIn
+
+    from scenes.base import LectureScene
+    from scenes.style import tex, words
+
+    class Bad(LectureScene):
+        def construct(self):
+            a = words("overlapping words")
+            b = tex("x", "=", "1").move_to(a)
+            c = words("far away").shift(RIGHT * 9)
+            self.play(FadeIn(a), FadeIn(b), FadeIn(c))
+
+    cls, problems = checked(Bad)
+    run_scene(cls)
+    assert any("text overlaps" in p for p in problems)
+    assert any("leaves the frame" in p for p in problems)
