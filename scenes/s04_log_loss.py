@@ -25,7 +25,7 @@ from manim import (
 from neuron import CROSS_ENTROPY
 from neuron.analysis import log_loss_of_output
 from scenes.base import LectureScene
-from scenes.components import Readouts, label
+from scenes.components import LiveDecimal, label
 from scenes.style import BCE_COLOR, LABEL_SIZE, MUTED_COLOR, OUTPUT_COLOR, SMALL_SIZE, TARGET_COLOR, tex
 
 __all__ = ["LogLoss"]
@@ -133,14 +133,12 @@ class _OutputReadout(VGroup):
     """``a = 0.981   C = 3.99`` following a tracker on a."""
 
     def __init__(self, y: int, a: ValueTracker, font_size: float) -> None:
-        from manim import DecimalNumber
-
         super().__init__()
         a_label = tex("a", "=", font_size=font_size)
-        self.a_value = DecimalNumber(a.get_value(), num_decimal_places=3, font_size=font_size, color=OUTPUT_COLOR)
+        self.a_value = LiveDecimal(a.get_value(), num_decimal_places=3, font_size=font_size, color=OUTPUT_COLOR)
         c_label = tex("C", "=", font_size=font_size)
         c_label[0].set_color(BCE_COLOR)
-        self.c_value = DecimalNumber(float(log_loss_of_output(a.get_value(), y)), num_decimal_places=2,
+        self.c_value = LiveDecimal(float(log_loss_of_output(a.get_value(), y)), num_decimal_places=2,
                                      font_size=font_size, color=BCE_COLOR)
         self.add(a_label, self.a_value, c_label, self.c_value).arrange(RIGHT, buff=0.12)
         c_label.shift(RIGHT * 0.3)

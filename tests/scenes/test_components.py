@@ -1,0 +1,50 @@
+"""Shared mobjects: the live number and the axis helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import DecimalNumber
+
+from scenes.components import LiveDecimal, LiveInteger, nice_range, nice_step
+
+
+@pytest.mark.parametrize("value", [0.5, -1.283, 12.0, -0.0004, 0.0])
+def test_live_decimal_draws_what_decimal_number_draws(tiny_config, value):
+    live = LiveDecimal(0.25, num_decimal_places=3, font_size=30)
+    live.set_value(value)
+    reference = DecimalNumber(value, num_decimal_places=3, font_size=30)
+    reference.move_to(live)
+    assert live.get_value() == value
+    ours = [m.points for m in live.family_members_with_points()]
+    theirs = [m.points for m in reference.family_members_with_points()]
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_live_decimal_keeps_colour_and_skips_unchanged_digits(tiny_config):
+    live = LiveDecimal(0.5, num_decimal_places=2, color="#ff0000")
+    before = live.submobjects[0]
+    live.set_value(0.501)  # still shows 0.50
+    assert live.submobjects[0] is before and live.get_value() == 0.501
+    live.set_value(0.75)
+    assert all(m.get_fill_color().to_hex().lower() == "#ff0000" for m in live.family_members_with_points())
+
+
+def test_live_integer_rounds(tiny_config):
+    n = LiveInteger(0)
+    n.set_value(149.6)
+    assert n.get_value() == 150
+
+
+@pytest.mark.parametrize("span,step", [(300, 100), (0.48, 0.1), (4.02, 1), (1e-3, 2e-4)])
+def test_nice_step_is_round(span, step):
+    assert nice_step(span, 3 if span == 300 else 5) == pytest.approx(step)
+
+
+def test_nice_range_covers_the_top():
+    lo, hi, step = nice_range(0.482, 4)
+    assert lo == 0 and hi >= 0.482 and hi - step < 0.482
+    with pytest.raises(ValueError, match="span must be a finite number > 0, got 0"):
+        nice_step(0)
