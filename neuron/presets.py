@@ -21,8 +21,10 @@ __all__ = [
     "Start",
     "Lesson",
     "Sweep",
+    "TargetSweep",
     "LESSON",
     "SWEEP",
+    "TARGETS",
 ]
 
 #: Upper bound on epochs: far past anything a lecture shows, low enough that a
@@ -164,7 +166,38 @@ class Sweep:
         return np.linspace(self.z_min, self.z_max, self.count)
 
 
+@dataclass(frozen=True)
+class TargetSweep:
+    """Desired outputs strictly between 0 and 1, visited in turn by the "any target" beat.
+
+    Attributes
+    ----------
+    values
+        The targets y, in the order shown; at least one, each in the open
+        interval (0, 1) (cross-entropy is minimised at a = y, and σ never
+        reaches 0 or 1).
+    """
+
+    values: tuple[float, ...] = (0.1, 0.5, 0.85)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
+            raise ValueError(f"values must be a tuple of targets in (0, 1), got {self.values!r}")
+        values = tuple(self.values)
+        if not values:
+            raise ValueError("values must name at least one target in (0, 1), got ()")
+        checked = []
+        for v in values:
+            f = _finite("values: target", v)
+            if not 0.0 < f < 1.0:
+                raise ValueError(f"values: each target must be in (0, 1), got {v!r}")
+            checked.append(f)
+        object.__setattr__(self, "values", tuple(checked))
+
+
 #: The lecture as given: Nielsen's chapter 3 numbers.
 LESSON = Lesson()
 #: The start sweep of the "price of a bad start" beat.
 SWEEP = Sweep()
+#: The targets the "any target" beat slides through.
+TARGETS = TargetSweep()

@@ -44,7 +44,6 @@ from scenes.style import (
     SIGMA_PRIME_COLOR,
     SMALL_SIZE,
     TARGET_COLOR,
-    TEXT_COLOR,
     W_COLOR,
     X_COLOR,
     Z_COLOR,

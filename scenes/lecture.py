@@ -8,6 +8,9 @@ from scenes.s03_sigma_prime import SigmaPrime
 from scenes.s04_log_loss import LogLoss
 from scenes.s05_cancel import SigmaPrimeCancels
 from scenes.s06_convergence import FixedConvergence
+from scenes.s07_landscape import Landscape
+from scenes.s08_bad_start import PriceOfBadStart
+from scenes.s09_any_target import AnyTarget
 from scenes.s10_outro import Outro
 
 __all__ = ["SCENES_IN_ORDER"]
@@ -19,5 +22,8 @@ SCENES_IN_ORDER = [
     LogLoss,
     SigmaPrimeCancels,
     FixedConvergence,
+    Landscape,
+    PriceOfBadStart,
+    AnyTarget,
     Outro,
 ]

@@ -14,8 +14,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    ReplacementTransform,
-    TransformMatchingTex,
     ValueTracker,
     VGroup,
     Write,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -108,3 +110,48 @@ def test_book_widget_rule_differs_from_the_correct_rule():
     assert first_step_book == pytest.approx(0.005 / (1 - ours.a[0]))
     assert abs(book[-1] - ours.final_output) > 0.01
     assert first_step_book != pytest.approx(first_step_ours, rel=0.1)
+
+
+def plain_epochs(cross_entropy: bool, w: float, b: float, x: float, y: float, threshold: float, limit: int) -> float:
+    """First epoch with σ(wx + b) < threshold, by a plain loop from (w, b) itself."""
+    for epoch in range(limit + 1):
+        a = 1 / (1 + math.exp(-(w * x + b)))
+        if a < threshold:
+            return float(epoch)
+        delta = (a - y) if cross_entropy else (a - y) * a * (1 - a)
+        w, b = w - LESSON.eta * delta * x, b - LESSON.eta * delta
+    return np.inf
+
+
+@given(st.floats(-3, 3), st.floats(-3, 3), st.sampled_from([1.0, 0.5, 2.0]), st.booleans())
+def test_epochs_depend_on_the_start_only_through_z0(w, b, x, cross_entropy):
+    """A step moves z by −η·δ·(x² + 1), a function of z: so (0, z₀) stands for every (w, b) with wx + b = z₀."""
+    cost = CROSS_ENTROPY if cross_entropy else QUADRATIC
+    got = epochs_to_reach(cost, [w * x + b], x=x, y=0.0, eta=LESSON.eta, threshold=0.5, max_epochs=3000)
+    assert got[0] == plain_epochs(cross_entropy, w, b, x, 0.0, 0.5, 3000)
+
+
+def test_the_lectures_starts_are_points_of_the_sweep_curve():
+    for name in ("good", "bad"):
+        start = LESSON.start(name)
+        z0 = start.w * LESSON.x + start.b
+        assert SWEEP.z_min <= z0 <= SWEEP.z_max
+        for cost, ce in ((QUADRATIC, False), (CROSS_ENTROPY, True)):
+            got = epochs_to_reach(cost, [z0], x=LESSON.x, y=LESSON.y, eta=LESSON.eta, threshold=0.1,
+                                  max_epochs=SWEEP.max_epochs)
+            assert got[0] == plain_epochs(ce, start.w, start.b, LESSON.x, LESSON.y, 0.1, SWEEP.max_epochs)
+
+
+def test_log_loss_minimiser_is_y_across_the_open_interval_at_once():
+    y = np.linspace(0.005, 0.995, 199)
+    a = log_loss_minimiser(y)
+    assert np.max(np.abs(a - y)) <= 1e-5  # the grid's spacing
+    # ... and it is a minimum: the cost is higher a little to either side.
+    for side in (-1e-3, 1e-3):
+        assert np.all(log_loss_of_output(a + side, y) > log_loss_of_output(a, y))
+
+
+def test_every_target_of_the_any_target_beat_is_its_own_minimiser():
+    from neuron.presets import TARGETS
+
+    np.testing.assert_allclose(log_loss_minimiser(list(TARGETS.values)), TARGETS.values, atol=1e-5)

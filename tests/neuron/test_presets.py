@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from neuron.presets import LESSON, MAX_EPOCHS, SWEEP, Lesson, Start, Sweep
+from neuron.presets import LESSON, MAX_EPOCHS, SWEEP, TARGETS, Lesson, Start, Sweep, TargetSweep
 
 
 def test_lecture_parameters():
@@ -79,6 +79,32 @@ def test_runs_covers_both_costs_and_starts():
 def test_sweep_points():
     z = Sweep(z_min=-1, z_max=1, count=3).z0()
     assert z.tolist() == [-1.0, 0.0, 1.0]
+
+
+def test_target_sweep_defaults_are_inside_the_open_interval():
+    assert TARGETS.values == (0.1, 0.5, 0.85)
+    assert all(0.0 < y < 1.0 for y in TARGETS.values)
+
+
+def test_target_sweep_keeps_floats_in_order():
+    assert TargetSweep([0.7, 0.2]).values == (0.7, 0.2)
+
+
+@pytest.mark.parametrize(
+    "values,pattern",
+    [
+        ((), r"values must name at least one target in \(0, 1\), got \(\)"),
+        ((0.5, 1.0), r"values: each target must be in \(0, 1\), got 1\.0"),
+        ((0.0,), r"values: each target must be in \(0, 1\), got 0\.0"),
+        ((-0.2,), r"values: each target must be in \(0, 1\), got -0\.2"),
+        ((math.nan,), r"values: target must be a finite real number, got nan"),
+        (("half",), r"values: target must be a finite real number, got 'half'"),
+        (0.5, r"values must be a tuple of targets in \(0, 1\), got 0\.5"),
+    ],
+)
+def test_bad_target_sweep_is_named_with_value_and_allowed_range(values, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        TargetSweep(values)
 
 
 def test_importing_neuron_does_not_import_manim():
