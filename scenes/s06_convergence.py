@@ -99,20 +99,20 @@ class FixedConvergence(LectureScene):
 
     def summarise(self) -> None:
         out = {k: float(t.final_output) for k, t in self.runs.items()}
-        header = [label("start:", size=BODY_SIZE - 4), label("good", size=BODY_SIZE - 4),
-                  label("bad", size=BODY_SIZE - 4)]
+        size = BODY_SIZE + 4
+        header = [label("start:", size=size), label("good", size=size), label("bad", size=size)]
         rows = [header]
         for c in ("mse", "bce"):
-            rows.append([label(COSTS[c].label, size=BODY_SIZE - 4, color=COST_COLORS[c]),
-                         tex(f"{out[(c, 'good')]:.2f}", font_size=36), tex(f"{out[(c, 'bad')]:.2f}", font_size=36)])
-        grid = VGroup(*(VGroup(*row) for row in rows)).arrange(DOWN, buff=0.3)
+            rows.append([label(COSTS[c].label, size=size, color=COST_COLORS[c]),
+                         tex(f"{out[(c, 'good')]:.2f}", font_size=52), tex(f"{out[(c, 'bad')]:.2f}", font_size=52)])
+        grid = VGroup(*(VGroup(*row) for row in rows)).arrange(DOWN, buff=0.45)
         for row in grid:
-            row[0].set_x(-2.2)
-            row[1].set_x(1.0)
-            row[2].set_x(2.8)
+            row[0].set_x(-3.0)
+            row[1].set_x(1.4)
+            row[2].set_x(3.8)
         caption = label(f"output a after {self.lesson.epochs} epochs (target y = {self.lesson.y:g})",
-                        size=SMALL_SIZE + 2, color=MUTED_COLOR)
-        self.table = VGroup(caption, grid).arrange(DOWN, buff=0.35).move_to(UP * 0.6)
+                        size=BODY_SIZE, color=MUTED_COLOR)
+        self.table = VGroup(caption, grid).arrange(DOWN, buff=0.5).move_to(DOWN * 0.4)
         with self.narrate("In short: from a good start both costs work; from a bad start only cross-entropy "
                           "learns quickly."):
             self.play(*(FadeOut(p) for p in self.panels.values()), *(FadeOut(t) for t in self.last_traces),
