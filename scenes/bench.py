@@ -1,0 +1,550 @@
+"""Benchmark the lecture's render and its numerical core: ``python -m scenes bench``.
+
+``make bench`` runs it (after ``tools/setup.sh lecture``). For each quality
+asked for (default: low and high) it renders, in a scratch media folder:
+
+1. every chosen beat alone (``jobs=1``, ``--force``), ``--repeat`` times; the
+   first run starts with an empty LaTeX cache (*cold*), later runs reuse it
+   (*warm*); the table shows the median of the warm runs (the cold run when
+   ``--repeat 1``);
+2. the whole lecture with ``python -m scenes render --force`` (beats in
+   parallel, then assembled), ``--repeat`` times, warm;
+3. the same command once more with nothing changed (every beat should be
+   skipped by its fingerprint).
+
+Per beat it prints video seconds, wall seconds, wall/video, frames rendered
+per second, peak memory of the render process, LaTeX strings compiled (cold
+and warm), frame-time creep (median frame time of the last third of the
+animation frames over the first third) and where the worker's time went:
+LaTeX, animation logic and updaters, Cairo drawing, handing frames to the
+encoder, joining segments, the rest (building mobjects), plus process start
+and imports. PyAV encoding runs on manim's encoder threads alongside and is
+shown apart. The core part times a 400×400 grid of starts × 300 epochs
+(``descend(..., record_every=300)``) and the start sweep (``epochs_to_reach``
+over :data:`neuron.SWEEP`) for both costs.
+
+Everything is printed as medians (and ratios), checked against
+:data:`TARGETS` (PASS/MISS, with what bounds a miss) and written to
+``media/bench/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scenes.build import QUALITIES, ROOT, Beat, check_quality, output_dir, render_beats, select_beats
+from scenes.media import atomic_path
+
+__all__ = [
+    "GRID_SIZE",
+    "GRID_EPOCHS",
+    "Target",
+    "TARGETS",
+    "median",
+    "bench_core",
+    "bench_quality",
+    "evaluate",
+    "format_report",
+    "run",
+    "add_bench_parser",
+]
+
+#: Starts per side of the core's grid benchmark, and its epochs.
+GRID_SIZE = 400
+GRID_EPOCHS = 300
+
+#: Phases of a worker's time, in the order printed (see :class:`scenes.worker.FrameClock`).
+PHASES = ("startup", "tex", "build", "logic", "raster", "handoff", "combine")
+PHASE_NAMES = {
+    "startup": "process start + imports",
+    "tex": "LaTeX + dvisvgm",
+    "build": "building mobjects, static frames, rest",
+    "logic": "animations + updaters",
+    "raster": "Cairo drawing",
+    "handoff": "waiting for the encoder queue",
+    "combine": "joining segments",
+}
+
+
+def median(values: Sequence[float]) -> float:
+    """The median of ``values`` (``nan`` for none)."""
+    return float(statistics.median(values)) if values else float("nan")
+
+
+# -- the numerical core ---------------------------------------------------------
+def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def bench_core(repeat: int = 3, report: Callable[[str], None] = print) -> dict[str, Any]:
+    """Time the grid of starts and the start sweep, for both costs.
+
+    Returns
+    -------
+    dict
+        ``{"grid": {cost: {...}}, "sweep": {f"{cost} a<{threshold}": {...}}}``,
+        each with the run times, their median and the spread (max/min).
+    """
+    import numpy as np
+
+    from neuron import COSTS, LESSON, SWEEP, descend, get_cost
+    from neuron.analysis import epochs_to_reach
+
+    side = np.linspace(-8.0, 8.0, GRID_SIZE)
+    w0, b0 = np.meshgrid(side, side)
+    out: dict[str, Any] = {"grid": {}, "sweep": {}}
+    for name in COSTS:
+        cost = get_cost(name)
+        times = _timed(lambda: descend(cost, w0, b0, x=LESSON.x, y=LESSON.y, eta=LESSON.eta,
+                                       epochs=GRID_EPOCHS, record_every=GRID_EPOCHS), repeat)
+        steps = GRID_SIZE * GRID_SIZE * GRID_EPOCHS
+        out["grid"][name] = {"runs": times, "median": median(times), "spread": max(times) / min(times),
+                             "ns_per_start_epoch": median(times) / steps * 1e9,
+                             "shape": f"{GRID_SIZE}x{GRID_SIZE} starts x {GRID_EPOCHS} epochs"}
+        report(f"core: grid {name}: {median(times):.3f} s")
+    z0 = SWEEP.z0()
+    for name in COSTS:
+        cost = get_cost(name)
+        for threshold in SWEEP.thresholds:
+            times = _timed(lambda: epochs_to_reach(cost, z0, x=LESSON.x, y=LESSON.y, eta=LESSON.eta,
+                                                   threshold=threshold, max_epochs=SWEEP.max_epochs), repeat)
+            out["sweep"][f"{name} a<{threshold:g}"] = {"runs": times, "median": median(times),
+                                                       "spread": max(times) / min(times),
+                                                       "starts": int(SWEEP.count), "max_epochs": SWEEP.max_epochs}
+            report(f"core: sweep {name} a<{threshold:g}: {median(times):.3f} s")
+    return out
+
+
+# -- renders ---------------------------------------------------------------------
+def _cli(args: Sequence[str]) -> tuple[float, str]:
+    """Run ``python -m scenes ARGS``; return its wall seconds and output."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "scenes", *args], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"python -m scenes {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return wall, proc.stdout
+
+
+def _beat_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over a beat's warm runs (or its cold run if there is no other)."""
+    cold = [r for r in runs if r["cold"]]
+    warm = [r for r in runs if not r["cold"]] or cold
+    facts = [r["facts"] for r in warm]
+    wall = median([r["wall"] for r in warm])
+    video = median([r["video_seconds"] for r in warm])
+    frames = median([f["frames"] for f in facts])
+    worker = median([f["seconds"] for f in facts])
+    phases = {p: median([f["phases"][p] for f in facts]) for p in facts[0]["phases"]}
+    accounted = sum(phases[p] for p in ("tex", "logic", "raster", "handoff", "combine"))
+    split = {"startup": max(wall - worker, 0.0), "tex": phases["tex"], "build": max(worker - accounted, 0.0),
+             "logic": phases["logic"], "raster": phases["raster"], "handoff": phases["handoff"],
+             "combine": phases["combine"]}
+
+    def med(key: str) -> float | None:
+        values = [f[key] for f in facts if f.get(key) is not None]
+        return median(values) if values else None
+
+    return {
+        "tex_cache": "warm" if any(not r["cold"] for r in runs) else "cold",
+        "runs": len(warm),
+        "video_seconds": video,
+        "wall": wall,
+        "wall_cold": median([r["wall"] for r in cold]) if cold else None,
+        "worker_seconds": worker,
+        "ratio": wall / video if video else float("nan"),
+        "frames": frames,
+        "fps_rendered": frames / wall if wall else float("nan"),
+        "peak_rss_mb": max(f["peak_rss_mb"] for f in facts),
+        "tex_compiled_cold": [r["facts"]["tex_compiled"] for r in cold],
+        "tex_compiled_warm": [r["facts"]["tex_compiled"] for r in runs if not r["cold"]],
+        "creep": med("creep"),
+        "logic_creep": med("logic_creep"),
+        "raster_creep": med("raster_creep"),
+        "play_creep": med("play_creep"),
+        "play_creep_index": facts[0].get("play_creep_index"),
+        "frame_ms_first_third": med("frame_ms_first_third"),
+        "frame_ms_last_third": med("frame_ms_last_third"),
+        "split": split,
+        "encode_thread_seconds": phases["encode"],
+    }
+
+
+def bench_quality(
+    chosen: Sequence[Beat],
+    quality: str,
+    *,
+    repeat: int,
+    whole: bool,
+    work: Path,
+    jobs: int | None = None,
+    report: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Render ``chosen`` beats at ``quality`` alone, together and unchanged.
+
+    Parameters
+    ----------
+    chosen
+        The beats to render.
+    quality
+        A name from :data:`scenes.build.QUALITIES`.
+    repeat
+        Runs of each measurement (the first lone run has a cold LaTeX cache).
+    whole
+        Whether ``chosen`` is the whole lecture (then it is assembled too).
+    work
+        Scratch media folder (emptied first).
+    jobs
+        Parallel renders for the whole-lecture runs (default: one per core).
+    """
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    runs: dict[str, list[dict[str, Any]]] = {b.slug: [] for b in chosen}
+    for r in range(repeat):
+        for beat in chosen:
+            result = render_beats([beat], quality, jobs=1, media=work, force=True, report=lambda line: None)[0]
+            facts = result.facts or {}
+            runs[beat.slug].append({"cold": r == 0, "wall": result.wall, "video_seconds": result.duration,
+                                    "facts": facts})
+            report(f"{quality}: alone, run {r + 1}/{repeat} ({'cold' if r == 0 else 'warm'} LaTeX): "
+                   f"{beat.slug} {result.wall:.1f} s for {result.duration:.1f} s of video")
+    beats_out = {slug: {"summary": _beat_summary(rs), "runs": rs} for slug, rs in runs.items()}
+
+    args = ["render", "--quality", quality, "--media", str(work)]
+    if not whole:
+        for beat in chosen:
+            args += ["--beat", beat.name]
+    if jobs:
+        args += ["--jobs", str(jobs)]
+    parallel = []
+    for r in range(repeat):
+        (output_dir(quality, work) / "lecture.json").unlink(missing_ok=True)  # assemble again, as after a change
+        wall, _ = _cli([*args, "--force"])
+        parallel.append(wall)
+        report(f"{quality}: together, run {r + 1}/{repeat}: {wall:.1f} s")
+    rerun_wall, stdout = _cli(args)
+    skipped = stdout.count("up to date")
+    done = re.search(r"Done in ([\d.]+) s", stdout)
+    report(f"{quality}: no-change rerun: {rerun_wall:.1f} s ({skipped}/{len(chosen)} beats up to date)")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import scenes.lecture"], cwd=ROOT, check=True)
+    imports = time.perf_counter() - t0
+
+    video = sum(b["summary"]["video_seconds"] for b in beats_out.values())
+    serial = sum(b["summary"]["wall"] for b in beats_out.values())
+    together = median(parallel)
+    # Alone runs with a cold LaTeX cache (--repeat 1) are not comparable with the warm parallel runs.
+    comparable = all(b["summary"]["tex_cache"] == "warm" for b in beats_out.values())
+    return {
+        "beats": beats_out,
+        "lecture": {
+            "whole": whole,
+            "beats": len(chosen),
+            "video_seconds": video,
+            "serial_sum_wall": serial,
+            "parallel_runs": parallel,
+            "parallel_wall": together,
+            "jobs": jobs or os.cpu_count(),
+            "ratio": together / video if video else float("nan"),
+            "speedup": serial / together if together and comparable else None,
+            "peak_rss_mb": max(b["summary"]["peak_rss_mb"] for b in beats_out.values()),
+            "fps_rendered": sum(b["summary"]["frames"] for b in beats_out.values()) / together,
+        },
+        "rerun": {
+            "wall": rerun_wall,
+            "beats_up_to_date": skipped,
+            "beats": len(chosen),
+            "after_imports": float(done.group(1)) if done else None,
+            "import_seconds": imports,
+            "ratio": rerun_wall / together if together else float("nan"),
+        },
+    }
+
+
+# -- targets ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Target:
+    """A goal the render should meet: ``value ≤ limit`` (or ``<``)."""
+
+    name: str
+    text: str
+    quality: str
+    limit: float
+    strict: bool = False
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` meets the target."""
+        return value < self.limit if self.strict else value <= self.limit
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("lecture_low", "whole lecture at low: render wall ≤ 0.5 × its duration", "low", 0.5),
+    Target("lecture_high", "whole lecture at 1080p60: render wall ≤ 1.5 × its duration", "high", 1.5),
+    Target("rerun", "no-change rerun ≤ 10% of a full render", "*", 0.10),
+    Target("creep", "last-third frame time ≤ 1.2 × first third (worst beat)", "*", 1.2),
+    Target("rss_high", "peak memory per render process at 1080p60 < 1 GB", "high", 1024.0, strict=True),
+)
+
+
+def _bound(render: dict[str, Any]) -> str:
+    """Where the time of a quality's renders went, largest share first."""
+    totals = dict.fromkeys(PHASES, 0.0)
+    encode = 0.0
+    for b in render["beats"].values():
+        for p in PHASES:
+            totals[p] += b["summary"]["split"][p]
+        encode += b["summary"]["encode_thread_seconds"]
+    whole = sum(totals.values()) or 1.0
+    shares = sorted(totals.items(), key=lambda kv: -kv[1])
+    text = ", ".join(f"{PHASE_NAMES[p]} {v / whole:.0%}" for p, v in shares if v / whole >= 0.01)
+    lecture = render["lecture"]
+    speedup = f"{lecture['speedup']:.2f}×" if lecture["speedup"] else "n/a (cold alone runs)"
+    return (f"bound by {PHASE_NAMES[shares[0][0]]}: {text}; PyAV encoding ran {encode:.1f} s on its own "
+            f"threads ({encode / whole:.0%} of the serial time, overlapped); parallel speedup "
+            f"{speedup} on {lecture['jobs']} jobs")
+
+
+def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Check every target that was measured; say what bounds each miss."""
+    renders = results.get("render", {})
+    checks = []
+    for t in TARGETS:
+        qualities = [q for q in renders if t.quality in ("*", q)]
+        if not qualities:
+            checks.append({"target": t.name, "text": t.text, "status": "not measured"})
+            continue
+        for q in qualities:
+            render = renders[q]
+            beats = render["beats"]
+            note = ""
+            if t.name.startswith("lecture"):
+                value = render["lecture"]["ratio"]
+                bound = _bound(render)
+                if not render["lecture"]["whole"]:
+                    note = f" (only {render['lecture']['beats']} beat(s) measured)"
+            elif t.name == "rerun":
+                rr = render["rerun"]
+                value = rr["ratio"]
+                startup = rr["wall"] - rr["after_imports"] if rr["after_imports"] is not None else float("nan")
+                bound = (f"{rr['beats_up_to_date']}/{rr['beats']} beats skipped; of its {rr['wall']:.1f} s, "
+                         f"{startup:.1f} s are before the build starts (importing manim and the scenes alone: "
+                         f"{rr['import_seconds']:.1f} s), {rr['after_imports'] or 0:.1f} s fingerprints, "
+                         "checks and the lecture check")
+            elif t.name == "creep":
+                worst_slug, worst = max(((s, b["summary"]) for s, b in beats.items()),
+                                        key=lambda sb: sb[1]["creep"] or 0.0)
+                value = worst["creep"] or 0.0
+                which = "updaters/animation logic" if (worst["logic_creep"] or 0) >= (worst["raster_creep"] or 0) \
+                    else "Cairo drawing"
+                in_play = max(((s, b["summary"]) for s, b in beats.items()),
+                              key=lambda sb: sb[1]["play_creep"] or 0.0)
+                bound = (f"worst {worst_slug}: frame {worst['frame_ms_first_third']:.1f} → "
+                         f"{worst['frame_ms_last_third']:.1f} ms; logic ×{worst['logic_creep'] or 0:.2f}, "
+                         f"drawing ×{worst['raster_creep'] or 0:.2f} → bound by {which}. Within one animation "
+                         f"the worst is ×{in_play[1]['play_creep'] or 0:.2f} ({in_play[0]}, play "
+                         f"#{in_play[1]['play_creep_index']}): "
+                         + ("frames grow as an animation runs (something accumulates)"
+                            if (in_play[1]["play_creep"] or 0) > t.limit
+                            else "no animation slows as it runs; the later animations are just heavier"))
+            else:  # rss
+                worst_slug, worst = max(((s, b["summary"]) for s, b in beats.items()),
+                                        key=lambda sb: sb[1]["peak_rss_mb"])
+                value = worst["peak_rss_mb"]
+                bound = f"largest: {worst_slug} {value:.0f} MB"
+            passed = t.met(value)
+            checks.append({"target": t.name, "text": t.text + note, "quality": q, "value": value,
+                           "limit": t.limit, "status": "PASS" if passed else "MISS", "bound": bound})
+    return checks
+
+
+# -- report -----------------------------------------------------------------------
+def _f(value: float | None, spec: str = ".2f") -> str:
+    return "-" if value is None or value != value else format(value, spec)
+
+
+def format_report(results: dict[str, Any]) -> str:
+    """The benchmark's tables and target checks as text."""
+    lines = []
+    meta = results["meta"]
+    lines.append(f"Benchmark {meta['date']}  manim {meta['manim']}  {meta['cpus']} CPUs  "
+                 f"git {meta['git'] or '?'}  repeat {meta['repeat']}")
+    for q, render in results.get("render", {}).items():
+        w, h, fps = QUALITIES[q][2:]
+        lines += ["", f"== Render at {q} ({w}x{h}, {fps} fps): wall = median of the runs with a warm LaTeX cache "
+                  "(the cold first run if --repeat 1) =="]
+        head = (f"{'beat':<22} {'video s':>7} {'wall s':>7} {'LaTeX':>5} {'wall/vid':>8} {'fps':>6} {'RSS MB':>7} "
+                f"{'tex cold/warm':>13} {'creep':>6} {'logic':>6} {'draw':>6} {'in-play':>7}")
+        lines += [head, "-" * len(head)]
+        for slug, b in render["beats"].items():
+            s = b["summary"]
+            tex = f"{'/'.join(map(str, s['tex_compiled_cold'])) or '-'}/{max(s['tex_compiled_warm'], default='-')}"
+            lines.append(f"{slug:<22} {s['video_seconds']:7.1f} {s['wall']:7.1f} {s['tex_cache']:>5} "
+                         f"{s['ratio']:8.2f} {s['fps_rendered']:6.1f} {s['peak_rss_mb']:7.0f} {tex:>13} "
+                         f"{_f(s['creep']):>6} {_f(s['logic_creep']):>6} {_f(s['raster_creep']):>6} "
+                         f"{_f(s['play_creep']):>7}")
+        lec = render["lecture"]
+        cache = "cold" if lec["speedup"] is None else "warm"
+        lines.append(f"{'sum of beats (alone)':<22} {lec['video_seconds']:7.1f} {lec['serial_sum_wall']:7.1f} "
+                     f"{cache:>5} {lec['serial_sum_wall'] / lec['video_seconds']:8.2f}")
+        label = "lecture (parallel)" if lec["whole"] else "chosen (parallel)"
+        speedup = f"{lec['speedup']:.2f}x" if lec["speedup"] else "n/a (alone runs had a cold LaTeX cache)"
+        lines.append(f"{label:<22} {lec['video_seconds']:7.1f} {lec['parallel_wall']:7.1f} {'warm':>5} "
+                     f"{lec['ratio']:8.2f} {lec['fps_rendered']:6.1f} {lec['peak_rss_mb']:7.0f}   "
+                     f"speedup over alone: {speedup} on {lec['jobs']} jobs")
+        rr = render["rerun"]
+        lines.append(f"{'no-change rerun':<22} {'':7} {rr['wall']:7.1f} {'':5}   {rr['beats_up_to_date']}/"
+                     f"{rr['beats']} beats up to date, {rr['ratio']:.1%} of a full render")
+        lines += ["", "Where the time went (share of each beat's wall; PyAV encode runs alongside on its threads):"]
+        head = f"{'beat':<22} " + " ".join(f"{p:>8}" for p in PHASES) + f" {'encode s':>9}"
+        lines += [head, "-" * len(head)]
+        for slug, b in render["beats"].items():
+            s = b["summary"]
+            total = sum(s["split"].values()) or 1.0
+            lines.append(f"{slug:<22} " + " ".join(f"{s['split'][p] / total:8.0%}" for p in PHASES)
+                         + f" {s['encode_thread_seconds']:9.2f}")
+        lines.append("  " + "; ".join(f"{p} = {PHASE_NAMES[p]}" for p in PHASES))
+        lines.append("  creep = median frame time, last third of the beat's animation frames / first third "
+                     "(logic: updates, draw: Cairo); in-play = the same within one animation, worst play")
+    if "core" in results:
+        core = results["core"]
+        lines += ["", "== Numerical core (median seconds; spread = slowest/fastest run) =="]
+        grid = core["grid"]
+        for name, g in grid.items():
+            lines.append(f"grid {g['shape']:<34} {name}: {g['median']:7.3f} s  spread {g['spread']:.2f}  "
+                         f"{g['ns_per_start_epoch']:.2f} ns per start-epoch")
+        if {"mse", "bce"} <= grid.keys():
+            lines.append(f"  grid bce/mse time ratio: {grid['bce']['median'] / grid['mse']['median']:.2f}")
+        for key, sw in core["sweep"].items():
+            lines.append(f"sweep {sw['starts']} starts ≤ {sw['max_epochs']} epochs {key:<12}: {sw['median']:7.3f} s  "
+                         f"spread {sw['spread']:.2f}")
+    lines += ["", "== Targets =="]
+    for c in results["targets"]:
+        if c["status"] == "not measured":
+            lines.append(f"  -    {c['text']}: not measured")
+            continue
+        lines.append(f"  {c['status']} [{c['quality']}] {c['text']}: {c['value']:.3g} (limit {c['limit']:g})")
+        if c["status"] == "MISS" or c["target"].startswith("lecture"):
+            lines.append(f"       {c['bound']}")
+    return "\n".join(lines)
+
+
+def _meta(repeat: int) -> dict[str, Any]:
+    from importlib.metadata import version
+
+    try:
+        git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True).stdout.strip()
+    except OSError:
+        git = ""
+    return {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "manim": version("manim"), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "machine": platform.machine(), "git": git, "repeat": repeat}
+
+
+def run(
+    qualities: Sequence[str] = ("low", "high"),
+    beat_names: Sequence[str] | None = None,
+    *,
+    repeat: int = 3,
+    jobs: int | None = None,
+    core: bool = True,
+    renders: bool = True,
+    work: Path | None = None,
+    out: Path | None = None,
+    report: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Run the benchmark; write the results as JSON and return them.
+
+    Parameters
+    ----------
+    qualities
+        Qualities to render at.
+    beat_names
+        Beats to render (all when empty: then the whole lecture is assembled).
+    repeat
+        Runs per measurement (medians are reported).
+    jobs
+        Parallel renders for the whole-lecture runs.
+    core, renders
+        Which parts to run.
+    work
+        Folder for the scratch media folders (default ``media/bench``).
+    out
+        The JSON file (default ``media/bench/results.json``).
+    """
+    if repeat < 1:
+        raise ValueError(f"repeat must be at least 1, got {repeat}")
+    bench_dir = ROOT / "media" / "bench"
+    work = work or bench_dir
+    out = out or bench_dir / "results.json"
+    results: dict[str, Any] = {"meta": _meta(repeat)}
+    if core:
+        results["core"] = bench_core(repeat, report)
+    if renders:
+        chosen = select_beats(beat_names)
+        whole = not beat_names
+        results["meta"]["beats"] = [b.slug for b in chosen]
+        results["render"] = {}
+        work.mkdir(parents=True, exist_ok=True)
+        for q in qualities:
+            scratch = Path(tempfile.mkdtemp(prefix=f"work-{q}-", dir=work))
+            try:
+                results["render"][q] = bench_quality(chosen, check_quality(q), repeat=repeat, whole=whole,
+                                                     work=scratch, jobs=jobs, report=report)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    results["targets"] = evaluate(results)
+    with atomic_path(out) as tmp:
+        tmp.write_text(json.dumps(results, indent=2))
+    return results
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """``python -m scenes bench``: run, print the report, say where the JSON is."""
+    qualities = args.qualities or ["low", "high"]
+    for q in qualities:
+        check_quality(q)
+    results = run(qualities, args.beats, repeat=args.repeat, jobs=args.jobs, core=not args.no_core,
+                  renders=not args.no_render, work=args.work, out=args.out,
+                  report=lambda line: print(line, file=sys.stderr, flush=True))
+    print(format_report(results))
+    print(f"\nResults: {args.out or ROOT / 'media' / 'bench' / 'results.json'}", flush=True)
+    return 0
+
+
+def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``bench`` command to the CLI's subcommands."""
+    bench = sub.add_parser("bench", help="time the renders and the numerical core; check the speed targets",
+                           description=__doc__.split("\n\n")[0])
+    bench.add_argument("--quality", "-q", dest="qualities", action="append", metavar="QUALITY",
+                       help=f"render at this quality (one of: {', '.join(QUALITIES)}); repeatable "
+                            "(default: low and high)")
+    bench.add_argument("--beat", dest="beats", action="append", metavar="NAME",
+                       help="only this beat (scene name or slug); repeatable (default: the whole lecture)")
+    bench.add_argument("--repeat", "-r", type=int, default=3, help="runs per measurement; medians (default: 3)")
+    bench.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    bench.add_argument("--no-core", action="store_true", help="skip the numerical-core timings")
+    bench.add_argument("--no-render", action="store_true", help="skip the renders")
+    bench.add_argument("--work", type=Path, default=None,
+                       help="folder for scratch media folders (default: media/bench)")
+    bench.add_argument("--out", type=Path, default=None, help="JSON results file (default: media/bench/results.json)")
+    bench.set_defaults(func=cmd_bench)
+    return bench

@@ -1,0 +1,73 @@
+"""The benchmark's verdicts, from made-up measurements (no timing here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenes.bench import evaluate, format_report
+
+
+def beat(video: float, wall: float, *, rss: float = 300.0, creep: float = 1.0, play_creep: float = 1.0) -> dict:
+    split = {"startup": 0.1 * wall, "tex": 0.0, "build": 0.1 * wall, "logic": 0.2 * wall, "raster": 0.5 * wall,
+             "handoff": 0.1 * wall, "combine": 0.0}
+    return {"summary": {
+        "tex_cache": "warm", "runs": 2, "video_seconds": video, "wall": wall, "wall_cold": wall + 1,
+        "worker_seconds": 0.9 * wall, "ratio": wall / video, "frames": video * 15, "fps_rendered": video * 15 / wall,
+        "peak_rss_mb": rss, "tex_compiled_cold": [3], "tex_compiled_warm": [0, 0], "creep": creep,
+        "logic_creep": creep, "raster_creep": 1.0, "play_creep": play_creep, "play_creep_index": 2,
+        "frame_ms_first_third": 10.0, "frame_ms_last_third": 10.0 * creep, "split": split,
+        "encode_thread_seconds": 0.3 * wall}, "runs": []}
+
+
+def render(beats: dict, parallel: float, rerun: float) -> dict:
+    video = sum(b["summary"]["video_seconds"] for b in beats.values())
+    serial = sum(b["summary"]["wall"] for b in beats.values())
+    return {
+        "beats": beats,
+        "lecture": {"whole": True, "beats": len(beats), "video_seconds": video, "serial_sum_wall": serial,
+                    "parallel_runs": [parallel], "parallel_wall": parallel, "jobs": 2, "ratio": parallel / video,
+                    "speedup": serial / parallel, "peak_rss_mb": max(b["summary"]["peak_rss_mb"] for b in beats.values()),
+                    "fps_rendered": 1.0},
+        "rerun": {"wall": rerun, "beats_up_to_date": len(beats), "beats": len(beats), "after_imports": 0.1,
+                  "import_seconds": 0.7, "ratio": rerun / parallel},
+    }
+
+
+def verdicts(results: dict) -> dict[tuple[str, str | None], str]:
+    return {(c["target"], c.get("quality")): c["status"] for c in evaluate(results)}
+
+
+def test_targets_pass_and_miss_at_the_stated_limits() -> None:
+    results = {"render": {
+        # 100 s of video: low renders in 40 s (≤ 0.5×), high in 160 s (> 1.5×).
+        "low": render({"01-a": beat(60, 30), "02-b": beat(40, 20)}, parallel=40, rerun=3),
+        "high": render({"01-a": beat(60, 200, rss=1100, creep=1.3), "02-b": beat(40, 120)}, parallel=160, rerun=20),
+    }}
+    v = verdicts(results)
+    assert v[("lecture_low", "low")] == "PASS"
+    assert v[("lecture_high", "high")] == "MISS"
+    assert v[("rerun", "low")] == "PASS"  # 3 s of 40 s
+    assert v[("rerun", "high")] == "MISS"  # 20 s of 160 s
+    assert v[("creep", "low")] == "PASS"
+    assert v[("creep", "high")] == "MISS"  # 1.3 > 1.2
+    assert v[("rss_high", "high")] == "MISS"  # 1100 MB ≥ 1 GB
+
+
+def test_a_miss_says_what_bounds_it() -> None:
+    results = {"render": {"high": render({"01-a": beat(10, 30, creep=2.0, play_creep=1.5)}, parallel=30, rerun=1)}}
+    checks = {c["target"]: c for c in evaluate(results)}
+    assert "Cairo drawing" in checks["lecture_high"]["bound"]  # the largest share of the made-up split
+    assert "01-a" in checks["creep"]["bound"] and "accumulates" in checks["creep"]["bound"]
+    text = format_report({"meta": {"date": "today", "manim": "0.22", "cpus": 2, "git": "abc", "repeat": 3},
+                          **results, "targets": evaluate(results)})
+    assert "MISS [high]" in text and "01-a" in text
+
+
+@pytest.mark.parametrize("limit_case, status", [(0.5, "PASS"), (0.51, "MISS")])
+def test_the_low_target_is_inclusive(limit_case: float, status: str) -> None:
+    results = {"render": {"low": render({"01-a": beat(100, 10)}, parallel=100 * limit_case, rerun=0.1)}}
+    assert verdicts(results)[("lecture_low", "low")] == status
+
+
+def test_unmeasured_targets_are_said_to_be_so() -> None:
+    assert {c["status"] for c in evaluate({})} == {"not measured"}
