@@ -1,4 +1,4 @@
-"""Command line: ``python -m scenes render|preview`` (what ``make`` runs)."""
+"""Command line: ``python -m scenes render|export|preview|bench`` (what ``make`` runs)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import time
 from collections.abc import Sequence
 
-from scenes.build import QUALITIES, ROOT, BuildError, assemble_lecture, check_quality, render_beats, select_beats
+from scenes.build import (QUALITIES, ROOT, BuildError, assemble_lecture, check_quality, output_dir,
+                          render_beats, select_beats)
 
 __all__ = ["main"]
 
@@ -26,7 +27,7 @@ def _size(path) -> str:
 
 def cmd_render(args: argparse.Namespace) -> int:
     quality = check_quality(args.quality)
-    chosen = select_beats(args.beats)
+    chosen = select_beats(args.beats, lecture=args.lecture)
     print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality][1]}), "
           f"{args.jobs or 'one per core'} at a time ...", flush=True)
     started = time.perf_counter()
@@ -45,6 +46,31 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from scenes.export import export
+
+    check_quality(args.quality)
+    select_beats(args.beats)  # both raise before anything is written
+    started = time.perf_counter()
+    manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
+                      report=lambda line: print(line, flush=True))
+    entries = [*manifest["clips"], *([manifest["lecture"]] if manifest["lecture"] else [])]
+    folder = output_dir(args.quality, args.media) / "clips"
+    print(f"\n{len(entries)} clip(s) in {_rel(folder)}/ "
+          f"({sum(f['bytes'] for e in entries for f in e['files'].values()) / 1e6:.1f} MB), "
+          f"gallery: {_rel(folder / 'index.html')}; done in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from scenes.preview import preview
+
+    started = time.perf_counter()
+    sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True))
+    print(f"\nWrote {_rel(sheet)} in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -56,7 +82,26 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
     render.add_argument("--force", action="store_true", help="render even beats that are up to date")
     render.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
+    render.add_argument("--lecture", default=None, metavar="MODULE[:LIST]",
+                        help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)")
     render.set_defaults(func=cmd_render)
+
+    export = sub.add_parser("export", help="render, then write embeddable clips, manifest and gallery page")
+    export.add_argument("--quality", "-q", default="low", help=f"one of: {', '.join(QUALITIES)} (default: low)")
+    export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
+                        help="export only this beat (scene name or slug); repeatable")
+    export.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    export.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
+    export.set_defaults(func=cmd_export)
+
+    preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet")
+    preview.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    preview.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
+    preview.set_defaults(func=cmd_preview)
+
+    from scenes.bench import add_bench_parser
+
+    add_bench_parser(sub)
     return parser
 
 

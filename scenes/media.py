@@ -67,7 +67,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
     Whatever goes wrong inside the block (an exception, a kill before the
     rename), ``target`` keeps its old content: readers see the old file or the
-    new one, never half of one.
+    new one, never half of one. The file is made world-readable (0644), as a
+    normal write would be, so a web server can serve it.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,6 +77,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -1,0 +1,490 @@
+"""The export for educators: clips, manifest, gallery page (in a real Chromium), CLI errors.
+
+The clips are exported from a tiny real render of the Setup beat (160×90,
+5 fps), used twice so the lecture has two chapters; the second copy loops
+by a class attribute. Every expectation here is derived independently:
+frames are counted by decoding, captions parsed from the files, boxes of
+the MP4 read by hand, and the page is driven in Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import asdict
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+from PIL import Image
+
+from neuron import LESSON
+from scenes.build import Beat, BeatResult, QUALITIES
+from scenes.export import Loop, export_results
+from scenes.media import probe
+from scenes.s01_setup import Setup
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FPS = 5
+TINY = {"pixel_width": 160, "pixel_height": 90, "frame_rate": FPS, "disable_caching": True,
+        "progress_bar": "none", "verbosity": "WARNING"}
+GIF_SECONDS = (1.0, 3.0)
+
+
+class SetupAgain(Setup):
+    """The same beat under another title, looping by class attribute."""
+
+    title = "The setup, again"
+    loop = Loop(seconds=GIF_SECONDS)
+
+
+# -- the export under test -------------------------------------------------------------
+def _tiny_render(media: Path) -> tuple[Path, Path]:
+    """Render Setup at 160×90, 5 fps into ``media``; return its MP4 and captions."""
+    from manim import config, tempconfig
+
+    with tempconfig({**TINY, "media_dir": str(media / "render"), "tex_dir": str(ROOT / "media" / ".tex" / "tests")}):
+        config.write_to_movie = True
+        scene = Setup()
+        scene.render()
+        video = Path(scene.renderer.file_writer.movie_file_path)
+    return video, video.with_suffix(".srt")
+
+
+def _publish_beat(media: Path, beat: Beat, video: Path, captions: Path) -> BeatResult:
+    """Place a render where the build publishes beats, as a BeatResult."""
+    beats = media / "low" / "beats"
+    beats.mkdir(parents=True, exist_ok=True)
+    shutil.copy(video, beats / f"{beat.slug}.mp4")
+    shutil.copy(captions, beats / f"{beat.slug}.srt")
+    return BeatResult(beat, beats / f"{beat.slug}.mp4", beats / f"{beat.slug}.srt",
+                      probe(video).duration, 0.0, rendered=True)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> dict:
+    """Two tiny beats and their lecture, exported; the manifest and where it lives."""
+    media = tmp_path_factory.mktemp("media")
+    video, captions = _tiny_render(media)
+    results = [_publish_beat(media, Beat(1, Setup), video, captions),
+               _publish_beat(media, Beat(2, SetupAgain), video, captions)]
+    lines: list[str] = []
+    manifest = export_results(results, "low", media=media, report=lines.append)
+    folder = media / "low" / "clips"
+    return {"media": media, "folder": folder, "manifest": manifest, "results": results, "report": lines,
+            "source_captions": captions, "source_duration": probe(video).duration}
+
+
+def _entries(manifest: dict) -> list[dict]:
+    return [*manifest["clips"], manifest["lecture"]]
+
+
+# -- independent readers ----------------------------------------------------------------
+def _decode(path: Path) -> tuple[int, int, int]:
+    """Decode every frame: (count, width, height)."""
+    with av.open(str(path)) as container:
+        n, size = 0, (0, 0)
+        for frame in container.decode(video=0):
+            n, size = n + 1, (frame.width, frame.height)
+    return n, *size
+
+
+def _top_level_boxes(path: Path) -> list[str]:
+    """The MP4's top-level box types, in file order."""
+    boxes, data = [], path.read_bytes()
+    i = 0
+    while i + 8 <= len(data):
+        size, kind = int.from_bytes(data[i:i + 4], "big"), data[i + 4:i + 8].decode("latin-1")
+        if size == 1:
+            size = int.from_bytes(data[i + 8:i + 16], "big")
+        boxes.append(kind)
+        if size < 8:
+            break
+        i += size
+    return boxes
+
+
+def _parse_vtt(text: str) -> list[tuple[float, float, str]]:
+    """Cues of a WebVTT file: (start, end, text unescaped)."""
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    assert text.startswith("WEBVTT")
+    cues = []
+    for block in re.split(r"\n\s*\n", text.strip())[1:]:
+        lines = block.splitlines()
+        at = next(i for i, line in enumerate(lines) if "-->" in line)
+        start, end = (part.strip() for part in lines[at].split("-->"))
+        cues.append((seconds(start), seconds(end), html.unescape("\n".join(lines[at + 1:]))))
+    return cues
+
+
+def _srt_cues(path: Path) -> list[tuple[float, float, str]]:
+    return [(s.start.total_seconds(), s.end.total_seconds(), s.content) for s in srt.parse(path.read_text())]
+
+
+# -- manifest and files -------------------------------------------------------------------
+@pytest.mark.slow
+def test_every_manifest_file_exists_with_its_stated_size(exported):
+    folder, manifest = exported["folder"], exported["manifest"]
+    assert json.loads((folder / "manifest.json").read_text()) == manifest
+    assert len(manifest["clips"]) == 2 and manifest["lecture"] is not None
+    for entry in _entries(manifest):
+        assert {"mp4", "webm", "poster", "srt", "vtt"} <= set(entry["files"])
+        for f in entry["files"].values():
+            path = folder / f["name"]
+            assert path.is_file(), path
+            assert f["bytes"] == path.stat().st_size > 0
+            assert path.stat().st_mode & 0o044 == 0o044, f"{path.name} is not readable by a web server"
+    leftovers = [p.name for p in folder.iterdir() if ".part" in p.name or ".concat" in p.name]
+    assert not leftovers
+
+
+@pytest.mark.slow
+def test_videos_decode_to_their_stated_duration_and_size(exported):
+    folder, one = exported["folder"], exported["source_duration"]
+    expected = {"01-setup": one, "02-export": one, "lecture": 2 * one}
+    for entry in _entries(exported["manifest"]):
+        assert entry["duration"] == pytest.approx(expected[entry["slug"]], abs=1 / FPS)
+        for kind in ("mp4", "webm"):
+            f = entry["files"][kind]
+            n, width, height = _decode(folder / f["name"])
+            assert n / FPS == pytest.approx(f["duration"], abs=1 / FPS), f["name"]
+            assert n / FPS == pytest.approx(expected[entry["slug"]], abs=1 / FPS), f["name"]
+            assert (width, height) == (f["width"], f["height"]) == (entry["width"], entry["height"]) == (160, 90)
+
+
+@pytest.mark.slow
+def test_mp4_streams_and_webm_is_vp9(exported):
+    folder = exported["folder"]
+    for entry in _entries(exported["manifest"]):
+        mp4 = folder / entry["files"]["mp4"]["name"]
+        boxes = _top_level_boxes(mp4)
+        assert boxes.index("moov") < boxes.index("mdat"), f"{mp4.name}: index after the data, no faststart"
+        with av.open(str(mp4)) as c:
+            assert (c.streams.video[0].codec_context.name, c.streams.video[0].codec_context.pix_fmt) == \
+                ("h264", "yuv420p")
+        with av.open(str(folder / entry["files"]["webm"]["name"])) as c:
+            assert c.format.name.startswith("matroska") and c.streams.video[0].codec_context.name == "vp9"
+
+
+@pytest.mark.slow
+def test_posters_show_the_clip_not_a_blank_frame(exported):
+    folder = exported["folder"]
+    for entry in _entries(exported["manifest"]):
+        poster = Image.open(folder / entry["files"]["poster"]["name"]).convert("RGB")
+        assert poster.size == (entry["width"], entry["height"])
+        pixels = np.asarray(poster, dtype=int)
+        background = np.array([0x11, 0x13, 0x18])
+        drawn = (np.abs(pixels - background).sum(axis=2) > 60).mean()
+        assert drawn > 0.02, f"{entry['slug']}: poster is {drawn:.1%} non-background"
+
+
+@pytest.mark.slow
+def test_srt_and_vtt_carry_the_same_cues_as_the_render(exported):
+    folder, rendered = exported["folder"], _srt_cues(exported["source_captions"])
+    one = exported["source_duration"]
+    lecture = rendered + [(s + one, e + one, t) for s, e, t in rendered]
+    expected = {"01-setup": rendered, "02-export": rendered, "lecture": lecture}
+    for entry in _entries(exported["manifest"]):
+        from_srt = _srt_cues(folder / entry["files"]["srt"]["name"])
+        from_vtt = _parse_vtt((folder / entry["files"]["vtt"]["name"]).read_text())
+        assert len(from_srt) == len(from_vtt) == entry["files"]["vtt"]["cues"] > 0
+        for a, b, want in zip(from_srt, from_vtt, expected[entry["slug"]]):
+            assert a[2] == b[2] == want[2]
+            assert a[0] == pytest.approx(b[0], abs=1e-3) and a[0] == pytest.approx(want[0], abs=2e-3)
+            assert a[1] == pytest.approx(b[1], abs=1e-3) and a[1] == pytest.approx(want[1], abs=2e-3)
+
+
+@pytest.mark.slow
+def test_gifs_loop_where_asked(exported):
+    folder = exported["folder"]
+    clips = {e["slug"]: e for e in exported["manifest"]["clips"]}
+    by_attribute = clips["02-export"]["files"]["gif"]
+    assert (by_attribute["start"], by_attribute["end"]) == GIF_SECONDS
+    # Setup loops over one caption's span (the module's table): a whole cue of the clip.
+    by_table = clips["01-setup"]["files"]["gif"]
+    spans = [(s, e) for s, e, _ in _srt_cues(exported["source_captions"])]
+    assert any(by_table["start"] == pytest.approx(s, abs=1e-3) and by_table["end"] == pytest.approx(e, abs=1e-3)
+               for s, e in spans)
+    for gif in (by_attribute, by_table):
+        with Image.open(folder / gif["name"]) as im:
+            assert im.info.get("loop") == 0, "GIF does not loop forever"
+            total_ms = 0
+            for i in range(im.n_frames):
+                im.seek(i)
+                total_ms += im.info["duration"]
+            assert im.size == (gif["width"], gif["height"])
+        assert total_ms / 1000 == pytest.approx(gif["end"] - gif["start"], abs=0.1)
+        assert total_ms / 1000 == pytest.approx(gif["duration"], abs=0.1)
+
+
+@pytest.mark.slow
+def test_manifest_names_each_clip_and_its_preset(exported):
+    manifest = exported["manifest"]
+    assert [(e["order"], e["title"], e["scene"]) for e in manifest["clips"]] == \
+        [(1, "The setup", "Setup"), (2, "The setup, again", "SetupAgain")]
+    for entry in manifest["clips"]:
+        assert entry["lesson"] == json.loads(json.dumps(asdict(LESSON)))
+        assert entry["presets_fingerprint"] == repr(LESSON)
+    one = exported["source_duration"]
+    chapters = manifest["lecture"]["chapters"]
+    assert [c["title"] for c in chapters] == ["The setup", "The setup, again"]
+    assert [c["start"] for c in chapters] == pytest.approx([0.0, one], abs=1e-3)
+
+
+@pytest.mark.slow
+def test_export_again_writes_nothing(exported):
+    folder = exported["folder"]
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name not in ("index.html", "manifest.json")}
+    lines: list[str] = []
+    again = export_results(exported["results"], "low", media=exported["media"], report=lines.append)
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name not in ("index.html", "manifest.json")}
+    assert again == exported["manifest"]
+    assert after == before
+    assert sum("up to date" in line for line in lines) == 3
+
+
+@pytest.mark.slow
+def test_embed_snippets_point_at_files_that_exist(exported):
+    folder = exported["folder"]
+    page = (folder / "index.html").read_text()
+    snippets = [html.unescape(s) for s in re.findall(r"<textarea[^>]*>(.*?)</textarea>", page, re.S)]
+    assert len(snippets) == 2 + 1 + 2  # a clip each, the lecture, a loop per clip
+    for snippet in snippets:
+        refs = re.findall(r'(?:src|poster)="([^"]+)"', snippet)
+        assert refs
+        for ref in refs:
+            assert "/" not in ref and (folder / ref).is_file(), ref
+    assert not re.search(r"(?:src|href)=\"(?:https?:)?//", page), "the page must not reach the network"
+
+
+# -- command line errors ------------------------------------------------------------------------
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scenes", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _snapshot(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("args, valid", [
+    (["--quality", "ultra"], list(QUALITIES)),
+    (["--quality", "low", "--beat", "NoSuchBeat"], ["Setup"]),
+])
+def test_bad_names_fail_listing_valid_ones_and_write_nothing(tmp_path, args, valid):
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "keep.txt").write_text("untouched")
+    before = _snapshot(media)
+    proc = _run_cli("export", *args, "--media", str(media))
+    assert proc.returncode != 0
+    assert all(name in proc.stderr for name in valid), proc.stderr
+    assert _snapshot(media) == before
+    missing = tmp_path / "never-created"
+    proc = _run_cli("export", *args, "--media", str(missing))
+    assert proc.returncode != 0 and not missing.exists()
+
+
+@pytest.mark.slow
+def test_export_command_renders_then_exports_one_beat(tmp_path):
+    media = tmp_path / "media"
+    proc = _run_cli("export", "--quality", "low", "--beat", "Setup", "--media", str(media))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    folder = media / "low" / "clips"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (entry,) = manifest["clips"]
+    assert manifest["lecture"] is None and entry["scene"] == "Setup"
+    width, height, fps = QUALITIES["low"][2:]
+    n, w, h = _decode(folder / entry["files"]["mp4"]["name"])
+    assert (w, h) == (width, height) == (entry["width"], entry["height"])
+    assert n / fps == pytest.approx(entry["duration"], abs=1 / fps)
+    assert (folder / "index.html").is_file()
+    again = _run_cli("export", "--quality", "low", "--beat", "Setup", "--media", str(media))
+    assert again.returncode == 0 and "up to date" in again.stdout and "rendered in" not in again.stdout
+
+
+# -- the page in a real Chromium -----------------------------------------------------------------
+class RangeHandler(SimpleHTTPRequestHandler):
+    """A static file handler that honours ``Range`` (so videos can seek), quietly."""
+
+    timeout = 10
+    _remaining: int | None = None
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def send_head(self):
+        self._remaining = None
+        path = self.translate_path(self.path)
+        wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
+        if not wanted or not os.path.isfile(path):
+            return super().send_head()
+        size = os.path.getsize(path)
+        first, last = wanted.groups()
+        start = size - int(last) if first == "" else int(first)
+        end = size - 1 if first == "" or last == "" else min(int(last), size - 1)
+        if start >= size or start > end:
+            self.send_error(416)
+            return None
+        f = open(path, "rb")
+        f.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        self._remaining = end - start + 1
+        return f
+
+    def copyfile(self, source, outputfile):
+        if self._remaining is None:
+            return super().copyfile(source, outputfile)
+        while self._remaining > 0 and (chunk := source.read(min(1 << 16, self._remaining))):
+            outputfile.write(chunk)
+            self._remaining -= len(chunk)
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+@pytest.fixture(scope="module")
+def served(exported):
+    """The clips folder over http://127.0.0.1 (Range-capable), for the test's length."""
+    server = QuietServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(exported["folder"])))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium not found at /usr/bin/chromium: run tools/setup.sh test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}")
+            if not r.url.startswith("data:") else None)
+    page.goto(url)
+    return page, errors
+
+
+VIDEOS_READY = "[...document.querySelectorAll('video')].every(v => v.readyState >= 1 && v.duration > 0)"
+TRACKS_READY = """[...document.querySelectorAll('video')].every(v =>
+    v.textTracks.length === 1 && v.textTracks[0].cues && v.textTracks[0].cues.length > 0)"""
+VIDEO_FACTS = """[...document.querySelectorAll('video')].map(v => ({
+    clip: v.dataset.clip, duration: v.duration, src: v.currentSrc,
+    cues: v.textTracks[0].cues.length, first: v.textTracks[0].cues[0].text,
+    trackElements: v.querySelectorAll('track').length}))"""
+
+
+def _check_page(page, exported, *, served: bool) -> None:
+    page.wait_for_function(VIDEOS_READY, timeout=20_000)
+    page.wait_for_function(TRACKS_READY, timeout=20_000)
+    facts = page.evaluate(VIDEO_FACTS)
+    entries = {e["slug"]: e for e in _entries(exported["manifest"])}
+    assert sorted(f["clip"] for f in facts) == sorted(entries)
+    first_cue = next(srt.parse(exported["source_captions"].read_text())).content
+    for f in facts:
+        entry = entries[f["clip"]]
+        assert f["duration"] == pytest.approx(entry["duration"], abs=0.5)
+        assert f["cues"] == entry["files"]["vtt"]["cues"]
+        assert html.unescape(f["first"]) == first_cue
+        assert f["trackElements"] == (1 if served else 0)
+
+
+def _seek_by_chapter(page, exported) -> None:
+    one = exported["source_duration"]
+    page.click("nav.chapters li:nth-child(2) a")
+    page.wait_for_function(
+        f"(() => {{ const v = document.getElementById('video-lecture');"
+        f" return !v.seeking && Math.abs(v.currentTime - {one}) < 1; }})()", timeout=10_000)
+    page.evaluate("document.getElementById('video-lecture').pause()")
+    at = page.evaluate("document.getElementById('video-lecture').currentTime")
+    assert at == pytest.approx(one, abs=1)
+    page.click("nav.chapters li:nth-child(1) a")
+    page.wait_for_function("(() => { const v = document.getElementById('video-lecture');"
+                           " return !v.seeking && v.currentTime < 1; })()", timeout=10_000)
+    page.evaluate("document.getElementById('video-lecture').pause()")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_gallery_from_disk(browser, exported):
+    page, errors = _open(browser, (exported["folder"] / "index.html").as_uri())
+    _check_page(page, exported, served=False)
+    _seek_by_chapter(page, exported)
+    page.click("#clip-01-setup button.copy")
+    page.wait_for_function("document.querySelector('#clip-01-setup button.copy').textContent === 'Copied'")
+    # Show the lecture's second chapter with its caption for the screenshot.
+    page.evaluate("""(async () => { const v = document.getElementById('video-lecture');
+        v.currentTime = %f; await new Promise(r => v.addEventListener('seeked', r, {once: true})); })()"""
+                  % (exported["source_duration"] + 2))
+    page.wait_for_timeout(1000)  # let the players' loading spinners settle
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / "gallery.png"), full_page=True)
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_gallery_served_over_http(browser, exported, served):
+    page, errors = _open(browser, served)
+    _check_page(page, exported, served=True)
+    states = page.evaluate("[...document.querySelectorAll('track')].map(t => t.readyState)")
+    assert states and all(s == 2 for s in states), f"a .vtt did not load: {states}"  # 2 = LOADED
+    _seek_by_chapter(page, exported)
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_embed_snippet_plays_on_its_own(browser, exported, served):
+    """Paste a clip's snippet into an empty page next to the files: it loads, with captions."""
+    page, errors = _open(browser, served)
+    snippet = page.input_value("#embed-01-setup")
+    page.evaluate("html => { document.body.innerHTML = html; }", snippet)
+    page.wait_for_function("(() => { const v = document.querySelector('video');"
+                           " return v.readyState >= 1 && v.textTracks[0].cues && v.textTracks[0].cues.length > 0; })()",
+                           timeout=10_000)
+    assert page.evaluate("document.querySelector('track').readyState") == 2
+    assert errors == []
+    page.close()
