@@ -44,7 +44,7 @@ from scenes.build import (
     render_beats,
     select_beats,
 )
-from scenes.media import atomic_path, probe, read_srt, srt_to_vtt
+from scenes.media import atomic_path, concat_videos, probe, read_srt, srt_to_vtt
 from scenes.style import BACKGROUND
 
 __all__ = [
@@ -207,24 +207,12 @@ def write_mp4(source: Path, target: Path) -> None:
     with av.open(str(source)) as src:
         stream = src.streams.video[0]
         copy = stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
+    if copy:
+        concat_videos([source], target)  # a remux, atomic itself
+        return
     with _publish(target) as tmp:
-        if copy:
-            _remux(source, tmp)
-        else:
-            _encode(source, tmp, "mp4", "libx264", {"crf": "20", "preset": "medium"},
-                    container_options={"movflags": "+faststart"})
-
-
-def _remux(source: Path, tmp: Path) -> None:
-    with av.open(str(source)) as src, \
-            av.open(str(tmp), mode="w", format="mp4", options={"movflags": "+faststart"}) as dst:
-        in_stream = src.streams.video[0]
-        out_stream = dst.add_stream_from_template(template=in_stream)
-        for packet in src.demux(in_stream):
-            if packet.dts is None:
-                continue
-            packet.stream = out_stream
-            dst.mux(packet)
+        _encode(source, tmp, "mp4", "libx264", {"crf": "20", "preset": "medium"},
+                container_options={"movflags": "+faststart"})
 
 
 def _encode(source: Path, tmp: Path, fmt: str, codec: str, options: dict[str, str],
@@ -254,21 +242,7 @@ def write_webm(source: Path, target: Path) -> None:
 
 def concat_webm(inputs: Sequence[Path], target: Path) -> None:
     """Join WebMs encoded alike into one, packets copied (no re-encoding)."""
-    listing = target.parent / f".{target.stem}.concat.txt"
-    listing.write_text("".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in inputs))
-    try:
-        with _publish(target) as tmp:
-            with av.open(str(listing), format="concat", options={"safe": "0"}) as src, \
-                    av.open(str(tmp), mode="w", format="webm") as dst:
-                in_stream = src.streams.video[0]
-                out_stream = dst.add_stream_from_template(template=in_stream)
-                for packet in src.demux(in_stream):
-                    if packet.dts is None:
-                        continue
-                    packet.stream = out_stream
-                    dst.mux(packet)
-    finally:
-        listing.unlink(missing_ok=True)
+    concat_videos(inputs, target, fmt="webm")
 
 
 def frames_at(video: Path, times: Sequence[float], seek_gap: float = 2.0) -> list[Image.Image]:

@@ -83,32 +83,50 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike) -> None:
+def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, fmt: str = "mp4") -> None:
     """Join videos with identical encoding into one, without re-encoding.
 
-    Packets are copied as they are (like ``ffmpeg -f concat -c copy``) into an
-    MP4 with its index at the front (``+faststart``), so it streams.
+    Packets are copied as they are (like ``ffmpeg -f concat -c copy``); an
+    MP4 gets its index at the front (``+faststart``) so it streams. One input
+    is simply remuxed. The output is written atomically.
+
+    Parameters
+    ----------
+    inputs
+        Video files encoded alike (same codec, size, rate).
+    output
+        The file to write.
+    fmt
+        Container: ``"mp4"`` or ``"webm"``.
     """
     if not inputs:
         raise ValueError("concat_videos needs at least one input")
-    manifest = "".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in inputs)
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write(manifest)
-        listing = f.name
+    options = {"movflags": "+faststart"} if fmt == "mp4" else {}
+    listing = None
+    if len(inputs) == 1:
+        source, source_options = str(inputs[0]), {}
+    else:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in inputs))
+            listing = source = f.name
+        source_options = {"f": "concat", "safe": "0"}
     try:
         with atomic_path(output) as tmp:
-            with av.open(listing, format="concat", options={"safe": "0", "an": "1"}) as src, \
-                    av.open(str(tmp), mode="w", format="mp4", options={"movflags": "+faststart"}) as dst:
+            fmt_in = source_options.pop("f", None)
+            with av.open(source, format=fmt_in, options=source_options) as src, \
+                    av.open(str(tmp), mode="w", format=fmt, options=options) as dst:
                 in_stream = src.streams.video[0]
                 out_stream = dst.add_stream_from_template(template=in_stream)
                 for packet in src.demux(in_stream):
-                    if packet.dts is None:
+                    if packet.dts is None:  # the demuxer's flushing packets
                         continue
-                    packet.dts = None
+                    if listing is not None:
+                        packet.dts = None  # restarts at each joined file: let libav recompute
                     packet.stream = out_stream
                     dst.mux(packet)
     finally:
-        os.unlink(listing)
+        if listing is not None:
+            os.unlink(listing)
 
 
 def read_srt(path: str | os.PathLike) -> list[srt.Subtitle]:
