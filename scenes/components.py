@@ -326,6 +326,7 @@ class CostPlot(VGroup):
             axis_config={"include_numbers": True, "font_size": SMALL_SIZE, "color": MUTED_COLOR},
         )
         self.x_title = label("epoch").next_to(self.axes.x_axis, DOWN, buff=0.4)
+        self._screen: dict[int, tuple[Trajectory, np.ndarray]] = {}
         self.y_title = tex(y_label, font_size=LABEL_SIZE + 4).next_to(self.axes.y_axis, UP, buff=0.15)
         self.add(self.axes, self.x_title, self.y_title)
 
@@ -339,18 +340,24 @@ class CostPlot(VGroup):
         self._fit(curve, trajectory, trajectory.epochs if upto is None else upto)
         return curve
 
+    def _screen_points(self, trajectory: Trajectory) -> np.ndarray:
+        """Every recorded (epoch, cost) of ``trajectory`` on screen, computed once."""
+        cached = self._screen.get(id(trajectory))
+        if cached is None or cached[0] is not trajectory:
+            points = np.asarray(self.axes.c2p(trajectory.epoch.astype(float), trajectory.cost)).T
+            cached = self._screen[id(trajectory)] = (trajectory, points)
+        return cached[1]
+
     def _fit(self, curve: VMobject, trajectory: Trajectory, upto: float) -> None:
+        """Make ``curve`` the cost curve from epoch 0 to ``upto`` (a slice, no per-point work)."""
         upto = float(np.clip(upto, 0.0, trajectory.epochs))
-        keep = trajectory.epoch <= upto
-        xs = list(trajectory.epoch[keep].astype(float))
-        ys = list(trajectory.cost[keep])
-        if upto > xs[-1]:
-            xs.append(upto)
-            ys.append(float(trajectory.at(upto)["cost"]))
-        if len(xs) == 1:  # a curve needs two points; start with a zero-length one
-            xs.append(xs[0])
-            ys.append(ys[0])
-        curve.set_points_as_corners([self.point(x, y) for x, y in zip(xs, ys)])
+        count = int(np.searchsorted(trajectory.epoch, upto, side="right"))
+        points = self._screen_points(trajectory)[:count]
+        if upto > trajectory.epoch[count - 1]:
+            points = np.vstack([points, self.point(upto, float(trajectory.at(upto)["cost"]))])
+        if len(points) == 1:  # a curve needs two points; start with a zero-length one
+            points = np.vstack([points, points])
+        curve.set_points_as_corners(points)
 
     def trace(self, trajectory: Trajectory, tracker: ValueTracker, color) -> VGroup:
         """A curve plus a head dot that grow with ``tracker``'s epoch."""
