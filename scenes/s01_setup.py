@@ -39,10 +39,11 @@ class Setup(LectureScene):
         self.cost_formula = tex("C", "=", r"\tfrac{1}{2}", "(", "a", "-", "y", ")^2", font_size=36)
         self.cost_formula[0].set_color(MSE_COLOR)
 
-    def show_start(self) -> None:
+    def show_start(self, caption: str | None = None) -> None:
         """Axes and readouts appear at the starting point."""
         start, t = self.lesson.start(self.start), self.trajectory
-        with self.narrate(f"Start with w = {start.w:g} and b = {start.b:g}: the output is {t.a[0]:.2f}."):
+        caption = caption or f"Start with w = {start.w:g} and b = {start.b:g}: the output is {t.a[0]:.2f}."
+        with self.narrate(caption):
             self.play(Create(self.view.plot), FadeIn(self.view.readouts), run_time=2)
             self.wait(1.5)
 

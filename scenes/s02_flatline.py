@@ -25,7 +25,8 @@ class Flatline(Setup):
         bad = self.lesson.run(QUADRATIC, "bad")
         self.prepare(cost_top=float(max(np.max(bad.cost), np.max(self.reference.cost))))
         self.set_the_scene()
-        self.show_start()
+        self.show_start(f"The output starts at {self.trajectory.a[0]:.2f}: badly wrong, "
+                        f"since we want {self.lesson.y:g}.")
         self.descend("Same learning rate, same number of epochs. The cost hardly moves at first.")
         self.mark_plateau()
         self.compare_with_good_start()

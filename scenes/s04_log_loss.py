@@ -98,9 +98,10 @@ class LogLoss(LectureScene):
         readout = _OutputReadout(y, a, font_size=LABEL_SIZE + 2)
         readout.next_to(axes.c2p(0.5, self.cost_top), DOWN, buff=0.1).shift(RIGHT * (-0.2 if y == 0 else 0.2))
 
-        other = " (1 − y) = 0" if y == 1 else " y = 0"
-        with self.narrate(f"If y = {y}, the factor{other} wipes out one term. "
-                          f"What is left is {'−ln(1 − a)' if y == 0 else '−ln a'}."):
+        dropped = ("the first term is multiplied by y = 0 and drops out" if y == 0
+                   else "the factor (1 − y) is zero, so the second term drops out")
+        left = "−ln(1 − a)" if y == 0 else "−ln a"
+        with self.narrate(f"If y = {y}, {dropped}. What is left is {left}."):
             self.play(Write(case_label))
             self.play(Create(strike))
             self.play(Write(left_over), run_time=1.5)
