@@ -392,13 +392,25 @@ def render_beats(
 
 
 def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | None = None) -> dict:
-    """Join every beat into ``lecture.mp4`` + ``lecture.srt`` + ``chapters.json``.
+    """Join every beat into ``lecture.mp4`` + ``lecture.srt`` + ``lecture.json``.
 
+    Beat files left in ``beats/`` by an earlier order of the lecture (a slug
+    no beat has now) are removed, so the folder holds exactly the lecture.
     Returns the chapter list (title, start, duration per beat).
     """
     out = output_dir(quality, media)
     with _build_lock(out, lambda line: None):
+        _remove_orphans(out, {r.beat.slug for r in results})
         return _assemble(results, quality, out)
+
+
+def _remove_orphans(out: Path, slugs: set[str]) -> list[Path]:
+    """Delete published beat files whose slug is not in ``slugs``."""
+    orphans = [p for p in (out / "beats").glob("[0-9]*-*.*")
+               if p.suffix in {".mp4", ".srt", ".json"} and p.stem not in slugs]
+    for path in orphans:
+        path.unlink(missing_ok=True)
+    return orphans
 
 
 def _assemble(results: Sequence[BeatResult], quality: str, out: Path) -> dict:

@@ -1,0 +1,68 @@
+"""The build end to end on tiny beats: the lecture is the beats, in order, captions in step."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scenes.build import ROOT
+from scenes.media import probe, read_srt
+from tests.scenes.test_build_faults import FIXTURE, frame_hashes, tiny_env  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.slow
+
+
+def render(media: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "scenes", "render", "--lecture", f"{FIXTURE}:SCENES_IN_ORDER",
+           "--media", str(media), *args]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_lecture_plays_the_beats_in_order_with_captions_in_step(tmp_path, tiny_env):
+    media = tmp_path / "media"
+    # A file from an earlier order of the lecture, which the build must clear away.
+    (media / "low" / "beats").mkdir(parents=True)
+    orphan = media / "low" / "beats" / "07-old-beat.mp4"
+    orphan.write_bytes(b"stale")
+
+    out = render(media, env=tiny_env)
+    assert out.returncode == 0, out.stderr
+    low = media / "low"
+    beats = sorted((low / "beats").glob("*.mp4"))
+    assert [b.name[:3] for b in beats] == ["01-", "02-"], "the orphan is gone, the two beats are there"
+    assert not orphan.exists()
+    assert "[2/2]" in out.stdout and "lecture.mp4" in out.stdout and "2 chapters" in out.stdout
+
+    lecture = low / "lecture.mp4"
+    # Frames: the lecture's are the beats' one after the other, exactly.
+    assert frame_hashes(lecture) == frame_hashes(beats[0]) + frame_hashes(beats[1])
+    first = probe(beats[0]).duration
+    assert probe(lecture).duration == pytest.approx(first + probe(beats[1]).duration, abs=0.25)
+
+    # Captions: the second beat's cues are shifted by the first beat's length.
+    cues = read_srt(low / "lecture.srt")
+    own = [read_srt(b.with_suffix(".srt")) for b in beats]
+    assert [c.content for c in cues] == [c.content for part in own for c in part] == ["A circle.", "A square."]
+    assert cues[1].start.total_seconds() == pytest.approx(first + own[1][0].start.total_seconds(), abs=1e-3)
+
+    chapters = json.loads((low / "lecture.json").read_text())["chapters"]
+    assert [c["title"] for c in chapters] == ["Tiny", "Other"]
+    assert chapters[1]["start"] == pytest.approx(first, abs=1e-3)
+
+    again = render(media, env=tiny_env)
+    assert again.returncode == 0 and again.stdout.count("up to date") == 2
+
+
+def test_bad_quality_or_beat_writes_nothing(tmp_path, tiny_env):
+    media = tmp_path / "media"
+    bad_quality = render(media, "--quality", "ultra", env=tiny_env)
+    assert bad_quality.returncode == 2
+    assert "unknown quality 'ultra'; choose one of: low, medium, high, 4k" in bad_quality.stderr
+    bad_beat = render(media, "--beat", "Nope", env=tiny_env)
+    assert bad_beat.returncode == 2
+    assert "unknown beat 'Nope'; valid beats: Tiny" in bad_beat.stderr and "Other" in bad_beat.stderr
+    assert not media.exists()
