@@ -530,6 +530,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number ≥ 1, or a message naming the bad value."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
+    return value
+
+
 def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``bench`` command to the CLI's subcommands."""
     bench = sub.add_parser("bench", help="time the renders and the numerical core; check the speed targets",
@@ -539,8 +550,8 @@ def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser
                             "(default: low and high)")
     bench.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                        help="only this beat (scene name or slug); repeatable (default: the whole lecture)")
-    bench.add_argument("--repeat", "-r", type=int, default=3, help="runs per measurement; medians (default: 3)")
-    bench.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    bench.add_argument("--repeat", "-r", type=positive_int, default=3, help="runs per measurement; medians (default: 3)")
+    bench.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     bench.add_argument("--no-core", action="store_true", help="skip the numerical-core timings")
     bench.add_argument("--no-render", action="store_true", help="skip the renders")
     bench.add_argument("--work", type=Path, default=None,

@@ -8,6 +8,7 @@ from pathlib import Path
 import time
 from collections.abc import Sequence
 
+from scenes.bench import add_bench_parser, positive_int
 from scenes.build import (QUALITIES, ROOT, BuildError, assemble_lecture, check_quality, output_dir,
                           render_beats, select_beats)
 
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--quality", "-q", default="low", help=f"one of: {', '.join(QUALITIES)} (default: low)")
     render.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="render only this beat (scene name or slug); repeatable")
-    render.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    render.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     render.add_argument("--force", action="store_true", help="render even beats that are up to date")
     render.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
     render.add_argument("--lecture", default=None, metavar="MODULE[:LIST]",
@@ -90,16 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--quality", "-q", default="low", help=f"one of: {', '.join(QUALITIES)} (default: low)")
     export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="export only this beat (scene name or slug); repeatable")
-    export.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    export.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     export.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
     export.set_defaults(func=cmd_export)
 
     preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet")
-    preview.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: one per core)")
+    preview.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     preview.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
     preview.set_defaults(func=cmd_preview)
-
-    from scenes.bench import add_bench_parser
 
     add_bench_parser(sub)
     return parser

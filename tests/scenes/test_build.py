@@ -66,3 +66,14 @@ def test_bad_quality_or_beat_writes_nothing(tmp_path, tiny_env):
     assert bad_beat.returncode == 2
     assert "unknown beat 'Nope'; valid beats: Tiny" in bad_beat.stderr and "Other" in bad_beat.stderr
     assert not media.exists()
+
+
+@pytest.mark.parametrize("args,bad", [(["render", "--jobs", "0"], "'0'"), (["export", "-j", "two"], "'two'"),
+                                      (["bench", "--repeat", "-1"], "'-1'")])
+def test_counts_must_be_positive(args, bad, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "scenes", *args, *(["--media", str(tmp_path / "m")]
+                          if args[0] != "bench" else ["--work", str(tmp_path / "m")])],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert f"must be a whole number ≥ 1, got {bad}" in out.stderr
+    assert not (tmp_path / "m").exists()
