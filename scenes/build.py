@@ -209,6 +209,8 @@ def beats(lecture: str | None = None) -> list[Beat]:
         if problems:
             raise BuildError("cannot load the scenes:\n  " + "\n  ".join(problems)) from e
         raise
+    except ValueError as e:  # a preset refused its values when the scenes built it
+        raise BuildError(f"invalid preset: {e} (see neuron/presets.py); nothing was rendered") from None
     try:
         scenes = getattr(module, name)
     except AttributeError:

@@ -77,3 +77,21 @@ def test_counts_must_be_positive(args, bad, tmp_path):
     assert out.returncode == 2
     assert f"must be a whole number ≥ 1, got {bad}" in out.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_an_invalid_preset_is_named_and_nothing_is_written(tmp_path):
+    lecture = tmp_path / "my_lecture.py"
+    lecture.write_text(
+        "from dataclasses import replace\n"
+        "from neuron.presets import LESSON\n"
+        "from scenes.s01_setup import Setup\n"
+        "class Faster(Setup):\n"
+        "    lesson = replace(LESSON, eta=-0.1)\n"
+        "SCENES_IN_ORDER = [Faster]\n")
+    media = tmp_path / "media"
+    out = subprocess.run([sys.executable, "-m", "scenes", "render", "--lecture", str(lecture), "--media", str(media)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "invalid preset: eta must be a finite number > 0, got -0.1" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not media.exists()
