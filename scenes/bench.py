@@ -182,6 +182,7 @@ def _beat_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "raster_creep": med("raster_creep"),
         "play_creep": med("play_creep"),
         "play_creep_index": facts[0].get("play_creep_index"),
+        "longest_play_logic_creep": med("longest_play_logic_creep"),
         "frame_ms_first_third": med("frame_ms_first_third"),
         "frame_ms_last_third": med("frame_ms_last_third"),
         "split": split,
@@ -323,6 +324,16 @@ def _bound(render: dict[str, Any]) -> str:
             f"{speedup} on {lecture['jobs']} jobs")
 
 
+def _updater_creep(beats: dict[str, Any]) -> str:
+    """The updaters' own creep: logic time within each beat's longest animation."""
+    known = [(s, b["summary"].get("longest_play_logic_creep")) for s, b in beats.items()]
+    known = [(s, v) for s, v in known if v is not None]
+    if not known:
+        return ""
+    slug, value = max(known, key=lambda sv: sv[1])
+    return f". Updaters alone, within each beat's longest animation: worst ×{value:.2f} ({slug})"
+
+
 def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Check every target that was measured; say what bounds each miss."""
     renders = results.get("render", {})
@@ -364,7 +375,8 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
                          f"#{in_play[1]['play_creep_index']}): "
                          + ("frames grow as an animation runs (something accumulates)"
                             if (in_play[1]["play_creep"] or 0) > t.limit
-                            else "no animation slows as it runs; the later animations are just heavier"))
+                            else "no animation slows as it runs; the later animations are just heavier")
+                         + _updater_creep(beats))
             else:  # rss
                 worst_slug, worst = max(((s, b["summary"]) for s, b in beats.items()),
                                         key=lambda sb: sb[1]["peak_rss_mb"])

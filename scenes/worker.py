@@ -277,6 +277,15 @@ class FrameClock:
                     worst, index = ratio, i
         out["play_creep"] = round(worst, 3) if worst is not None else None
         out["play_creep_index"] = index
+        # The longest animation is where a beat runs its epochs: the work there
+        # is updaters, so its logic time alone shows whether updaters creep
+        # (a Create or Write draws more as it goes, which is not creep).
+        lo, hi = max(zip(bounds[:-1], bounds[1:]), key=lambda b: b[1] - b[0])
+        logic = self.frame_logic[lo:hi]
+        k = len(logic) // 3
+        if k >= 3 and statistics.median(logic[:k]) > 0:
+            out["longest_play_logic_creep"] = round(statistics.median(logic[-k:]) / statistics.median(logic[:k]), 3)
+            out["longest_play_frames"] = hi - lo
         return out
 
 
