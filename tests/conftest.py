@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# No per-example deadline (a busy 2-core CI box is not a slow algorithm), and
+# in CI the same examples every run, so a red build is reproducible.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEX_DIR = ROOT / "media" / ".tex" / "tests"
