@@ -24,6 +24,7 @@ from manim import (
     UP,
     Arrow,
     Axes,
+    NumberLine,
     DecimalNumber,
     Dot,
     MathTex,
@@ -56,6 +57,7 @@ __all__ = [
     "LiveInteger",
     "nice_step",
     "nice_range",
+    "edge_y_axis",
     "label",
     "Readouts",
     "NeuronDiagram",
@@ -143,6 +145,46 @@ def nice_range(top: float, ticks: int = 5) -> list[float]:
     """``[0, upper, step]`` for an axis that must show values up to ``top``."""
     step = nice_step(top, ticks)
     return [0, step * math.ceil(top / step - 1e-9), step]
+
+
+def edge_y_axis(axes: Axes) -> NumberLine:
+    """Hide ``axes.y_axis`` and return a visible copy at the left edge.
+
+    ``Axes`` draws its vertical axis where x = 0, which puts tick labels in
+    the middle of a plot whose x range spans zero. The hidden original keeps
+    ``axes.c2p`` unchanged; add the copy to the same group as ``axes`` so the
+    two move together.
+
+    If 0 lies inside the x range, the tick (and number) that ``Axes`` leaves
+    out at x = 0 is put back on the x axis.
+
+    Parameters
+    ----------
+    axes
+        Axes whose x range may contain 0.
+
+    Returns
+    -------
+    NumberLine
+        The vertical axis, shifted so it stands on the x axis' left end.
+
+    Examples
+    --------
+    >>> ax = Axes(x_range=[-2, 8, 2], y_range=[0, 1, 0.5])  # doctest: +SKIP
+    >>> plot = VGroup(ax, edge_y_axis(ax))  # doctest: +SKIP
+    """
+    visible = axes.y_axis.copy()
+    visible.shift((axes.x_axis.get_start()[0] - axes.y_axis.get_start()[0]) * RIGHT)
+    axes.y_axis.set_opacity(0.0)
+    x_axis = axes.x_axis
+    if x_axis.x_min < 0 < x_axis.x_max:
+        # Axes leaves x = 0 bare (the vertical axis used to stand there): mark it.
+        x_axis.add(x_axis.get_tick(0, x_axis.tick_size))
+        if getattr(x_axis, "numbers", None) is not None and len(x_axis.numbers):
+            zero = x_axis.get_number_mobject(0, font_size=x_axis.font_size)
+            zero.match_color(x_axis.numbers[0])
+            x_axis.numbers.add(zero)
+    return visible
 
 
 def label(text: str, size: float = SMALL_SIZE, color=MUTED_COLOR) -> Text:
@@ -405,9 +447,11 @@ class SigmoidPlot(VGroup):
         self.sigma_label = tex(r"\sigma(z)", font_size=LABEL_SIZE + 4)
         self.sigma_prime_label = tex(r"\sigma'(z)", font_size=LABEL_SIZE + 4)
         VGroup(self.sigma_label, self.sigma_prime_label).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
-            self.axes.c2p(-z_max, 1.0), DOWN + RIGHT, buff=0.25)
+            self.axes.c2p(-z_max, 1.0), DOWN + RIGHT, buff=0.45)
         self.z_title = tex("z", font_size=LABEL_SIZE + 4).next_to(self.axes.x_axis, RIGHT, buff=0.15)
-        self.add(self.axes, self.sigma, self.sigma_prime, self.sigma_label, self.sigma_prime_label, self.z_title)
+        # The vertical scale at the left edge: at z = 0 its numbers sit on σ′'s peak.
+        self.y_axis = edge_y_axis(self.axes)
+        self.add(self.y_axis, self.axes, self.sigma, self.sigma_prime, self.sigma_label, self.sigma_prime_label, self.z_title)
 
 
 def value_at(trajectory: Trajectory, key: str) -> Callable[[float], float]:

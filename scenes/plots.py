@@ -1,7 +1,5 @@
 """Plots shared by the later beats: costs along z, epochs against a start.
 
-- :func:`edge_y_axis` — draw an ``Axes``' vertical axis at its left edge
-  instead of at x = 0, without changing its coordinates.
 - :class:`TwinCostAxes` — two costs over z on one plot, each read on its own
   vertical scale (left and right), both labelled in real units.
 - :class:`EpochCountAxes` — epochs (log scale) against the starting z₀.
@@ -32,53 +30,13 @@ from manim import (
 from numpy.typing import ArrayLike
 
 from neuron import Cost
-from scenes.components import label, nice_range, nice_step
+from scenes.components import edge_y_axis, label, nice_range, nice_step
 from scenes.style import COST_COLORS, LABEL_SIZE, MUTED_COLOR, SMALL_SIZE, tex
 
-__all__ = ["edge_y_axis", "TwinCostAxes", "EpochCountAxes"]
+__all__ = ["TwinCostAxes", "EpochCountAxes"]
 
 #: Samples per curve: piecewise-linear at this density is smooth at 4K.
 SAMPLES = 400
-
-
-def edge_y_axis(axes: Axes) -> NumberLine:
-    """Hide ``axes.y_axis`` and return a visible copy at the left edge.
-
-    ``Axes`` draws its vertical axis where x = 0, which puts tick labels in
-    the middle of a plot whose x range spans zero. The hidden original keeps
-    ``axes.c2p`` unchanged; add the copy to the same group as ``axes`` so the
-    two move together.
-
-    If 0 lies inside the x range, the tick (and number) that ``Axes`` leaves
-    out at x = 0 is put back on the x axis.
-
-    Parameters
-    ----------
-    axes
-        Axes whose x range may contain 0.
-
-    Returns
-    -------
-    NumberLine
-        The vertical axis, shifted so it stands on the x axis' left end.
-
-    Examples
-    --------
-    >>> ax = Axes(x_range=[-2, 8, 2], y_range=[0, 1, 0.5])  # doctest: +SKIP
-    >>> plot = VGroup(ax, edge_y_axis(ax))  # doctest: +SKIP
-    """
-    visible = axes.y_axis.copy()
-    visible.shift((axes.x_axis.get_start()[0] - axes.y_axis.get_start()[0]) * RIGHT)
-    axes.y_axis.set_opacity(0.0)
-    x_axis = axes.x_axis
-    if x_axis.x_min < 0 < x_axis.x_max:
-        # Axes leaves x = 0 bare (the vertical axis used to stand there): mark it.
-        x_axis.add(x_axis.get_tick(0, x_axis.tick_size))
-        if getattr(x_axis, "numbers", None) is not None and len(x_axis.numbers):
-            zero = x_axis.get_number_mobject(0, font_size=x_axis.font_size)
-            zero.match_color(x_axis.numbers[0])
-            x_axis.numbers.add(zero)
-    return visible
 
 
 def _axis_title(axes: Axes, title: Mobject) -> Mobject:

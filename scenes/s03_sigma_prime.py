@@ -57,7 +57,7 @@ class SigmaPrime(LectureScene):
         self.plot = SigmoidPlot(z_max=z_max, x_length=10.5, y_length=3.6).to_edge(DOWN, buff=0.6)
         with self.narrate("In blue, the sigmoid σ. In red, its slope σ′. "
                           "The sigmoid flattens out on both sides, so its slope dies away."):
-            self.play(Create(self.plot.axes), run_time=1.5)
+            self.play(Create(VGroup(self.plot.axes, self.plot.y_axis)), run_time=1.5)
             self.play(Create(self.plot.sigma), FadeIn(self.plot.sigma_label), run_time=2)
             self.play(Create(self.plot.sigma_prime), FadeIn(self.plot.sigma_prime_label), run_time=2)
             self.wait(1)

@@ -69,3 +69,17 @@ def run_scene(tiny_config) -> Callable:
         return scene
 
     return run
+
+
+@pytest.fixture
+def tiny_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Every render worker started from the test renders at 160×90, 5 fps.
+
+    Returns the environment, for tests that start the CLI themselves.
+    """
+    import json
+
+    from scenes.worker import OVERRIDES_ENV
+
+    monkeypatch.setenv(OVERRIDES_ENV, json.dumps({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5}))
+    return {**os.environ}

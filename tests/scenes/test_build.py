@@ -11,7 +11,7 @@ import pytest
 
 from scenes.build import ROOT
 from scenes.media import probe, read_srt
-from tests.scenes.test_build_faults import FIXTURE, frame_hashes, tiny_env  # noqa: F401 (fixture)
+from tests.scenes.test_build_faults import FIXTURE, frame_hashes
 
 pytestmark = pytest.mark.slow
 

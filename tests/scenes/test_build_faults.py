@@ -27,13 +27,6 @@ FIXTURE = Path(__file__).with_name("fixture_beats.py")
 TINY = json.dumps({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5})
 
 
-@pytest.fixture
-def tiny_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Every worker started from here renders at 160×90, 5 fps."""
-    monkeypatch.setenv(OVERRIDES_ENV, TINY)
-    return {**os.environ}
-
-
 def frame_hashes(path: Path) -> list[str]:
     """sha256 of every decoded frame's RGB bytes, in order."""
     with av.open(str(path)) as container:

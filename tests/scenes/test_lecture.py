@@ -64,6 +64,49 @@ def text_boxes(scene) -> list[tuple[object, np.ndarray, np.ndarray]]:
     return found
 
 
+def curves(scene) -> list[np.ndarray]:
+    """Points along every drawn curve: open stroked paths of 3+ pieces outside any text.
+
+    Straight lines (strikes, tangents, arrows) and closed outlines (boxes
+    around text) are left out: they meet text on purpose. Each cubic piece
+    is sampled at 9 points, since a smooth plot may have few anchors.
+    """
+    found = []
+    t = np.linspace(0, 1, 9)[:, None]
+    weights = np.stack([(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3])  # (4, 9, 1)
+
+    def walk(mob, inside_text=False):
+        inside_text = inside_text or isinstance(mob, TEXTLIKE)
+        if (not inside_text and isinstance(mob, VMobject) and mob.has_points() and not mob.submobjects
+                and mob.get_stroke_width() > 0 and mob.get_stroke_opacity() > 0.05
+                and mob.get_fill_opacity() < 0.05 and len(mob.points) >= 4 * 3
+                and not np.allclose(mob.points[0], mob.points[-1])):
+            pieces = mob.points[: len(mob.points) // 4 * 4].reshape(-1, 4, 3)  # (n, 4, 3)
+            samples = np.einsum("kts,nkd->ntd", weights, pieces).reshape(-1, 3)
+            found.append(samples)
+        for sub in mob.submobjects:
+            walk(sub, inside_text)
+
+    for m in scene.mobjects:
+        walk(m)
+    return found
+
+
+def crosses(box, points, margin=0.01) -> bool:
+    """Does a curve point fall inside one of the text's glyphs (their boxes)?
+
+    Glyph by glyph, so a label laid along a curve, rotated, is not flagged
+    for its large bounding box.
+    """
+    text = box[0]
+    for glyph in text.family_members_with_points():
+        lo, hi = glyph.get_corner([-1, -1, 0]), glyph.get_corner([1, 1, 0])
+        inside = np.all((points[:, :2] > lo[:2] + margin) & (points[:, :2] < hi[:2] - margin), axis=1)
+        if inside.any():
+            return True
+    return False
+
+
 def overlaps(a, b, tol=0.02) -> bool:
     (_, lo1, hi1), (_, lo2, hi2) = a, b
     return bool(np.all(np.minimum(hi1, hi2)[:2] - np.maximum(lo1, lo2)[:2] > tol))
@@ -86,16 +129,25 @@ def checked(scene_cls):
                 lo, hi = m.get_corner([-1, -1, 0]), m.get_corner([1, 1, 0])
                 if lo[0] < -half_w - 1e-3 or hi[0] > half_w + 1e-3 or lo[1] < -half_h - 1e-3 or hi[1] > half_h + 1e-3:
                     problems.append(f"t={self.time:.1f}s {type(m).__name__} leaves the frame: {lo[:2]}..{hi[:2]}")
-            for a, b in itertools.combinations(text_boxes(self), 2):
+            boxes = text_boxes(self)
+            for a, b in itertools.combinations(boxes, 2):
                 if overlaps(a, b):
                     problems.append(f"t={self.time:.1f}s text overlaps: {describe(a[0])} / {describe(b[0])}")
+            for box in boxes:
+                if any(crosses(box, pts) for pts in curves(self)):
+                    problems.append(f"t={self.time:.1f}s a curve runs through text: {describe(box[0])}")
 
     Checked.__name__ = scene_cls.__name__
     return Checked, problems
 
 
 def describe(mob) -> str:
-    return getattr(mob, "text", None) or getattr(mob, "tex_string", None) or type(mob).__name__
+    for attribute in ("original_text", "tex_string"):
+        if getattr(mob, attribute, None):
+            return getattr(mob, attribute)
+    if isinstance(mob, DecimalNumber):
+        return f"number {mob.get_value():g}"
+    return type(mob).__name__
 
 
 @pytest.mark.parametrize("scene_cls", SCENES_IN_ORDER, ids=lambda s: s.__name__)
@@ -116,7 +168,7 @@ def test_beat_layout_and_captions(run_scene, scene_cls):
 
 
 def test_the_layout_check_catches_overlaps_and_escapes(run_scene):
-    from manim import RIGHT, FadeIn
+    from manim import DOWN, RIGHT, Create, FadeIn, FunctionGraph
 
     from scenes.base import LectureScene
     from scenes.style import tex, words
@@ -126,9 +178,12 @@ def test_the_layout_check_catches_overlaps_and_escapes(run_scene):
             a = words("overlapping words")
             b = tex("x", "=", "1").move_to(a)
             c = words("far away").shift(RIGHT * 9)
-            self.play(FadeIn(a), FadeIn(b), FadeIn(c))
+            d = words("struck through").shift(DOWN * 2)
+            line = FunctionGraph(lambda x: -2.0 + 0.05 * x, x_range=[-3, 3])
+            self.play(FadeIn(a), FadeIn(b), FadeIn(c), FadeIn(d), Create(line))
 
     cls, problems = checked(Bad)
     run_scene(cls)
     assert any("text overlaps" in p for p in problems)
     assert any("leaves the frame" in p for p in problems)
+    assert any("a curve runs through text: struck through" in p for p in problems)

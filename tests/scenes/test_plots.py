@@ -9,7 +9,8 @@ import pytest
 from manim import Axes, VGroup
 
 from neuron import CROSS_ENTROPY, QUADRATIC
-from scenes.plots import EpochCountAxes, TwinCostAxes, edge_y_axis
+from scenes.components import edge_y_axis
+from scenes.plots import EpochCountAxes, TwinCostAxes
 
 #: Numbers are typeset: keep LaTeX's cache with the other tests'.
 pytestmark = pytest.mark.usefixtures("tiny_config")
