@@ -58,12 +58,31 @@ def sigmoid_prime(z: ArrayLike) -> NDArray[np.float64]:
     return sigmoid_and_prime(z)[1]
 
 
-def sigmoid_and_prime(z: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def sigmoid_and_prime(
+    z: ArrayLike, out: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return (σ(z), σ′(z)) from a single exponential.
 
     The hot loop of gradient descent needs both; one ``exp`` serves the two.
+
+    Parameters
+    ----------
+    z
+        Weighted input, any shape.
+    out
+        Optional scratch arrays ``(a, prime, work)`` shaped like ``z``: the
+        results are written into the first two and nothing is allocated (the
+        descent loop reuses them every epoch). Without it, fresh arrays.
     """
     z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    inv = 1.0 / (1.0 + e)
-    return np.where(z >= 0, inv, e * inv), e * inv * inv
+    a, prime, e = out if out is not None else (np.empty_like(z), np.empty_like(z), np.empty_like(z))
+    np.abs(z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e = exp(−|z|) ≤ 1: nothing overflows
+    np.add(e, 1.0, out=prime)
+    np.reciprocal(prime, out=prime)  # 1 / (1 + e) = σ(|z|)
+    np.multiply(e, prime, out=a)  # e / (1 + e) = σ(−|z|)
+    np.copyto(a, prime, where=z >= 0)  # σ(z)
+    np.multiply(e, prime, out=e)
+    np.multiply(e, prime, out=prime)  # e / (1 + e)² = σ′(z)
+    return a, prime

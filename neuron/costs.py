@@ -30,8 +30,12 @@ class Cost(Protocol):
     def dC_da(self, z: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
         """∂C/∂a, the outer factor of the chain rule."""
 
-    def delta(self, z: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
-        """∂C/∂z = ∂C/∂a · σ′(z), the error at the weighted input."""
+    def delta(self, z: ArrayLike, y: ArrayLike, out: tuple | None = None) -> NDArray[np.float64]:
+        """∂C/∂z = ∂C/∂a · σ′(z), the error at the weighted input.
+
+        ``out``: scratch arrays for :func:`~neuron.activation.sigmoid_and_prime`;
+        the result may be one of them.
+        """
 
 
 class Quadratic:
@@ -48,10 +52,12 @@ class Quadratic:
         """∂C/∂a = a − y."""
         return sigmoid(z) - np.asarray(y, dtype=np.float64)
 
-    def delta(self, z: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
+    def delta(self, z: ArrayLike, y: ArrayLike, out: tuple | None = None) -> NDArray[np.float64]:
         """δ = (a − y)·σ′(z): the σ′ factor is what stalls learning."""
-        a, a_prime = sigmoid_and_prime(z)
-        return (a - np.asarray(y, dtype=np.float64)) * a_prime
+        a, a_prime = sigmoid_and_prime(z, out)
+        a -= y
+        a_prime *= a
+        return a_prime
 
 
 class CrossEntropy:
@@ -81,9 +87,11 @@ class CrossEntropy:
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             return self.delta(z, y) / sigmoid_prime(z)
 
-    def delta(self, z: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
+    def delta(self, z: ArrayLike, y: ArrayLike, out: tuple | None = None) -> NDArray[np.float64]:
         """δ = a − y: σ′(z) has cancelled."""
-        return sigmoid(z) - np.asarray(y, dtype=np.float64)
+        a, _ = sigmoid_and_prime(z, out)
+        a -= y
+        return a
 
 
 QUADRATIC = Quadratic()

@@ -61,3 +61,13 @@ def test_pair_agrees_with_singles_and_keeps_shape():
     assert a.shape == ap.shape == z.shape
     np.testing.assert_array_equal(a, sigmoid(z))
     np.testing.assert_array_equal(ap, sigmoid_prime(z))
+
+
+def test_pair_into_scratch_arrays_allocates_nothing_and_agrees():
+    z = np.linspace(-800, 800, 33)
+    scratch = (np.empty_like(z), np.empty_like(z), np.empty_like(z))
+    a, ap = sigmoid_and_prime(z, out=scratch)
+    assert a is scratch[0] and ap is scratch[1]
+    fresh = sigmoid_and_prime(z)
+    np.testing.assert_array_equal(a, fresh[0])
+    np.testing.assert_array_equal(ap, fresh[1])
