@@ -20,5 +20,4 @@ def test_markers_end_near_their_target_on_the_curve(run_scene):
         assert abs(a - y) == min(abs(run[0] - y), abs(run[-1] - y)), "ends at the run's end nearest y"
         cost = -math.log(1 - a) if y == 0 else -math.log(a)
         np.testing.assert_allclose(case["marker"].get_center(), case["axes"].c2p(a, cost), atol=1e-6)
-        assert case["readout"].c_value.get_value() == np.float64(cost).round(10) or \
-            abs(case["readout"].c_value.get_value() - cost) < 1e-9
+        assert abs(case["readout"].c_value.get_value() - cost) < 1e-9
