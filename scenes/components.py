@@ -452,3 +452,48 @@ class SigmoidPlot(VGroup):
         # The vertical scale at the left edge: at z = 0 its numbers sit on σ′'s peak.
         self.y_axis = edge_y_axis(self.axes)
         self.add(self.y_axis, self.axes, self.sigma, self.sigma_prime, self.sigma_label, self.sigma_prime_label, self.z_title)
+
+
+class TrainingView(VGroup):
+    """One training run laid out: neuron diagram on top, cost curve and readouts below.
+
+    Parameters
+    ----------
+    lesson
+        Supplies x and y.
+    trajectory
+        The run shown.
+    color
+        The cost's colour.
+    cost_top
+        Top of the cost axis (default: the run's largest cost).
+    """
+
+    def __init__(self, lesson: Lesson, trajectory: Trajectory, color, cost_top: float | None = None,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.trajectory = trajectory
+        self.color = color
+        self.diagram = NeuronDiagram(lesson, trajectory).scale(0.85)
+        self.plot = CostPlot(trajectory.epochs, cost_top or float(np.max(trajectory.cost)),
+                             x_length=6.4, y_length=2.9)
+        self.readouts = Readouts(
+            [("epoch", r"\text{epoch}", MUTED_COLOR), ("w", "w", W_COLOR), ("b", "b", B_COLOR),
+             ("a", "a", OUTPUT_COLOR), ("cost", "C", color)],
+            trajectory,
+        )
+        self.diagram.move_to(UP * 1.65)
+        self.plot.move_to(LEFT * 2.6 + DOWN * 1.6)
+        self.readouts.move_to(RIGHT * 4.4 + DOWN * 1.6)
+        self.add(self.diagram, self.plot, self.readouts)
+
+    def follow(self, tracker: ValueTracker) -> VGroup:
+        """Make the numbers live; return the traced curve to add to the scene."""
+        self.diagram.follow(tracker)
+        self.readouts.follow(tracker)
+        return self.plot.trace(self.trajectory, tracker, self.color)
+
+    def freeze(self) -> None:
+        """Stop all live numbers."""
+        self.diagram.freeze()
+        self.readouts.freeze()
