@@ -1,5 +1,5 @@
-"""``python -m scenes``: see :mod:`scenes.cli`."""
+"""``python -m scenes``: the pipeline's command line, see :mod:`scenes.pipeline.cli`."""
 
-from scenes.cli import main
+from scenes.pipeline.cli import main
 
 raise SystemExit(main())

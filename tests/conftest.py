@@ -79,7 +79,7 @@ def tiny_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """
     import json
 
-    from scenes.worker import OVERRIDES_ENV
+    from scenes.pipeline.worker import OVERRIDES_ENV
 
     monkeypatch.setenv(OVERRIDES_ENV, json.dumps({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5}))
     return {**os.environ}

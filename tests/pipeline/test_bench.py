@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenes.bench import evaluate, format_report
+from scenes.pipeline.bench import evaluate, format_report
 
 
 def beat(video: float, wall: float, *, rss: float = 300.0, creep: float = 1.0, play_creep: float = 1.0) -> dict:

@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scenes.media import atomic_path, concat_srt, concat_videos, probe, read_srt, write_srt
+from scenes.pipeline.media import atomic_path, concat_srt, concat_videos, probe, read_srt, write_srt
 
 __all__ = [
     "ROOT",
@@ -60,7 +60,7 @@ __all__ = [
     "WORKER_ENV",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Quality name → (manim flag, folder of manim's output, width, height, fps).
 QUALITIES: dict[str, tuple[str, str, int, int, int]] = {
@@ -78,7 +78,7 @@ SHARED_SOURCES = ("base.py", "components.py", "plots.py", "style.py")
 #: that differed slightly, at random, in one fade of a beat (more often on a
 #: busy machine). glibc's MALLOC_PERTURB_ fills every allocation with one
 #: byte pattern, so those reads, and the frames, are the same every time
-#: (tests/scenes/test_build_faults.py checks it).
+#: (tests/pipeline/test_build_faults.py checks it).
 WORKER_ENV: dict[str, str] = {"MALLOC_PERTURB_": "165"}
 
 #: Where the order of the lecture lives: ``module-or-file[:list name]``.
@@ -166,7 +166,7 @@ class Beat:
         """Hash of everything the beat's frames depend on."""
         from importlib.metadata import version
 
-        from scenes.worker import OVERRIDES_ENV
+        from scenes.pipeline.worker import OVERRIDES_ENV
 
         h = hashlib.sha256()
         h.update(f"manim {version('manim')} quality {quality}\n".encode())
@@ -197,7 +197,7 @@ def beats(lecture: str | None = None) -> list[Beat]:
         If the list cannot be imported because Cairo or Pango is missing
         (naming the Debian package), or the list is not there.
     """
-    from scenes.worker import load_module
+    from scenes.pipeline.worker import load_module
 
     spec = lecture or LECTURE
     target, _, name = spec.rpartition(":") if ":" in spec else (spec, "", "")
@@ -296,7 +296,7 @@ def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = F
     log = out / "logs" / f"{beat.slug}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # The worker takes the scene's file, so scenes from outside scenes/ render too.
-    cmd = [sys.executable, "-m", "scenes.worker", str(beat.file), beat.name, quality,
+    cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(beat.file), beat.name, quality,
            str(staging), str(media / ".tex" / beat.file.stem)]
     started = time.perf_counter()
     with open(log, "w") as log_file:

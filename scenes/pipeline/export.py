@@ -11,7 +11,7 @@ assembled), every beat and the whole lecture are written into
 * ``<slug>.gif``  a short silent loop, for the beats listed in :data:`LOOPS`;
 
 plus ``manifest.json`` (what each file holds, its size, the preset it was
-computed from) and ``index.html``, the gallery page (:mod:`scenes.gallery`).
+computed from) and ``index.html``, the gallery page (:mod:`scenes.pipeline.gallery`).
 Every file is written under a temporary name and renamed. A clip whose
 source video and captions (and the export settings) have not changed is
 not written again.
@@ -33,7 +33,7 @@ import numpy as np
 import srt
 from PIL import Image
 
-from scenes.build import (
+from scenes.pipeline.build import (
     BeatResult,
     BuildError,
     _build_lock,
@@ -44,7 +44,7 @@ from scenes.build import (
     render_beats,
     select_beats,
 )
-from scenes.media import atomic_path, concat_videos, probe, read_srt, srt_to_vtt
+from scenes.pipeline.media import atomic_path, concat_videos, probe, read_srt, srt_to_vtt
 from scenes.style import BACKGROUND
 
 __all__ = [
@@ -375,7 +375,7 @@ def export_clip(src: ClipSource, folder: Path, webm_parts: Sequence[Path] = ()) 
         try:
             start, end = src.loop.span(subtitles, info.duration)
         except BuildError as e:
-            raise BuildError(f"{src.slug}: {e} (see LOOPS in scenes/export.py)") from None
+            raise BuildError(f"{src.slug}: {e} (see LOOPS in scenes/pipeline/export.py)") from None
         gif = write_gif(folder / f"{stem}.mp4", folder / f"{stem}.gif", start, end)
         files["gif"] = _file(folder, f"{stem}.gif", **gif)
     return {**_describe(src, info), "key": key, "files": files}
@@ -423,7 +423,7 @@ def export_clips(
     dict
         The manifest (also written to ``folder / MANIFEST``).
     """
-    from scenes.gallery import write_gallery
+    from scenes.pipeline.gallery import write_gallery
 
     with _build_lock(folder, report):  # one export at a time writes this folder
         for leftover in folder.glob(".*.part*"):  # of a killed export

@@ -20,8 +20,8 @@ from pathlib import Path
 import av
 import pytest
 
-from scenes.build import ROOT, Beat, BuildError, beats, check_system, clean_stale, output_dir, render_beats
-from scenes.worker import OVERRIDES_ENV, load_module, overrides_from_env
+from scenes.pipeline.build import ROOT, Beat, BuildError, beats, check_system, clean_stale, output_dir, render_beats
+from scenes.pipeline.worker import OVERRIDES_ENV, load_module, overrides_from_env
 
 FIXTURE = Path(__file__).with_name("fixture_beats.py")
 TINY = json.dumps({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5})
@@ -284,7 +284,7 @@ def test_worker_reports_frames_and_latex_cold_then_warm(tmp_path: Path, tiny_env
     tex = tmp_path / "tex"
     facts = []
     for run in ("cold", "warm"):
-        cmd = [sys.executable, "-m", "scenes.worker", str(FIXTURE), "Tiny", "low", str(tmp_path / run), str(tex)]
+        cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(FIXTURE), "Tiny", "low", str(tmp_path / run), str(tex)]
         done = subprocess.run(cmd, cwd=ROOT, env=tiny_env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         line = done.stdout.strip().splitlines()[-1]

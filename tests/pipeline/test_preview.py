@@ -14,8 +14,8 @@ import av
 import numpy as np
 import pytest
 
-from scenes.build import BuildError
-from scenes.preview import SheetRow, contact_sheet, frame_times
+from scenes.pipeline.build import BuildError
+from scenes.pipeline.preview import SheetRow, contact_sheet, frame_times
 
 FPS = 5
 FRAMES = 10  # two seconds
@@ -70,13 +70,13 @@ def test_contact_sheet_rows_show_the_frames_at_even_times(tmp_path):
 
 
 def test_preview_fails_when_a_beat_fails(tmp_path, monkeypatch, capsys):
-    import scenes.preview
-    from scenes.cli import main
+    import scenes.pipeline.preview
+    from scenes.pipeline.cli import main
 
     def failing(*args, **kwargs):
         raise BuildError("beat 02-flatline (Flatline) failed to render: boom")
 
-    monkeypatch.setattr(scenes.preview, "render_beats", failing)
+    monkeypatch.setattr(scenes.pipeline.preview, "render_beats", failing)
     assert main(["preview", "--media", str(tmp_path)]) != 0
     assert "failed to render" in capsys.readouterr().err
     assert not list(tmp_path.rglob("*.png"))

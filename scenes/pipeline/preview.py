@@ -13,10 +13,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scenes.build import output_dir, render_beats, select_beats
-from scenes.export import frames_at
-from scenes.gallery import PAGE_ACCENT, PAGE_BACKGROUND, clock
-from scenes.media import atomic_path
+from scenes.pipeline.build import output_dir, render_beats, select_beats
+from scenes.pipeline.export import frames_at
+from scenes.pipeline.gallery import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.media import atomic_path
 
 __all__ = ["SheetRow", "frame_times", "contact_sheet", "preview", "FONT_PATH"]
 

@@ -46,8 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenes.build import QUALITIES, ROOT, Beat, check_quality, output_dir, render_beats, select_beats
-from scenes.media import atomic_path
+from scenes.pipeline.build import QUALITIES, ROOT, Beat, check_quality, output_dir, render_beats, select_beats
+from scenes.pipeline.media import atomic_path
 
 __all__ = [
     "GRID_SIZE",
@@ -67,7 +67,7 @@ __all__ = [
 GRID_SIZE = 400
 GRID_EPOCHS = 300
 
-#: Phases of a worker's time, in the order printed (see :class:`scenes.worker.FrameClock`).
+#: Phases of a worker's time, in the order printed (see :class:`scenes.pipeline.worker.FrameClock`).
 PHASES = ("startup", "tex", "build", "logic", "raster", "handoff", "combine")
 PHASE_NAMES = {
     "startup": "process start + imports",
@@ -207,7 +207,7 @@ def bench_quality(
     chosen
         The beats to render.
     quality
-        A name from :data:`scenes.build.QUALITIES`.
+        A name from :data:`scenes.pipeline.build.QUALITIES`.
     repeat
         Runs of each measurement (the first lone run has a cold LaTeX cache).
     whole

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import srt
 
-from scenes.media import concat_srt, concat_videos, probe, read_srt, srt_to_vtt
+from scenes.pipeline.media import concat_srt, concat_videos, probe, read_srt, srt_to_vtt
 from scenes.s01_setup import Setup
 from scenes.s10_outro import Outro
 

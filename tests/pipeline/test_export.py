@@ -29,9 +29,9 @@ import srt
 from PIL import Image
 
 from neuron import LESSON
-from scenes.build import Beat, BeatResult, QUALITIES
-from scenes.export import Loop, export_results
-from scenes.media import probe
+from scenes.pipeline.build import Beat, BeatResult, QUALITIES
+from scenes.pipeline.export import Loop, export_results
+from scenes.pipeline.media import probe
 from scenes.s01_setup import Setup
 
 ROOT = Path(__file__).resolve().parents[2]

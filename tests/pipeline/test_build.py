@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scenes.build import ROOT
-from scenes.media import probe, read_srt
-from tests.scenes.test_build_faults import FIXTURE, frame_hashes
+from scenes.pipeline.build import ROOT
+from scenes.pipeline.media import probe, read_srt
+from tests.pipeline.test_build_faults import FIXTURE, frame_hashes
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +100,7 @@ def test_an_invalid_preset_is_named_and_nothing_is_written(tmp_path):
 def test_a_change_re_renders_only_the_beats_that_depend_on_it(monkeypatch):
     from dataclasses import replace
 
-    from scenes.build import beats
+    from scenes.pipeline.build import beats
     from scenes.s08_bad_start import PriceOfBadStart
 
     everything = beats()
@@ -114,8 +114,8 @@ def test_a_change_re_renders_only_the_beats_that_depend_on_it(monkeypatch):
 
 
 def test_editing_one_beat_file_changes_only_its_fingerprint(tmp_path, monkeypatch):
-    import scenes.build as build
-    from scenes.build import Beat, beats
+    import scenes.pipeline.build as build
+    from scenes.pipeline.build import Beat, beats
 
     everything = beats()
     before = {b.slug: b.fingerprint("low") for b in everything}

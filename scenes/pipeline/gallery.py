@@ -19,7 +19,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from scenes.media import atomic_path, read_srt
+from scenes.pipeline.media import atomic_path, read_srt
 from scenes.style import BACKGROUND, OUTPUT_COLOR
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet", "clock", "PAGE_BACKGROUND",
@@ -128,7 +128,7 @@ def _loop_card(entry: dict) -> str:
 
 def _captions_json(folder: Path, manifest: dict) -> str:
     """Every clip's cues as ``{slug: {"vtt": name, "cues": [[start, end, text], ...]}}``."""
-    from scenes.export import vtt_cues
+    from scenes.pipeline.export import vtt_cues
 
     data = {}
     for entry in [*manifest["clips"], manifest["lecture"]]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import time
 from collections.abc import Sequence
 
-from scenes.bench import add_bench_parser, positive_int
-from scenes.build import (QUALITIES, ROOT, BuildError, assemble_lecture, check_quality, output_dir,
+from scenes.pipeline.bench import add_bench_parser, positive_int
+from scenes.pipeline.build import (QUALITIES, ROOT, BuildError, assemble_lecture, check_quality, output_dir,
                           render_beats, select_beats)
 
 __all__ = ["main"]
@@ -48,7 +48,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from scenes.export import export
+    from scenes.pipeline.export import export
 
     check_quality(args.quality)
     select_beats(args.beats)  # both raise before anything is written
@@ -64,7 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from scenes.preview import preview
+    from scenes.pipeline.preview import preview
 
     started = time.perf_counter()
     sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True))

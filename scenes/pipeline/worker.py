@@ -1,4 +1,4 @@
-"""Render one beat in this process: ``python -m scenes.worker TARGET SCENE QUALITY MEDIA TEX``.
+"""Render one beat in this process: ``python -m scenes.pipeline.worker TARGET SCENE QUALITY MEDIA TEX``.
 
 The build runs one of these per beat (in parallel), so each render has its
 own process, memory and LaTeX folder. Settings come from ``manim.cfg`` first,
@@ -50,7 +50,7 @@ __all__ = [
     "main",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 MANIM_QUALITY = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
 
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run :func:`render` with the command-line arguments; print the facts line."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 5:
-        print("usage: python -m scenes.worker TARGET SCENE QUALITY MEDIA TEX", file=sys.stderr)
+        print("usage: python -m scenes.pipeline.worker TARGET SCENE QUALITY MEDIA TEX", file=sys.stderr)
         return 2
     try:
         facts = render(*args)

@@ -1,7 +1,7 @@
 """Tiny scenes for the build's fault tests; never part of the lecture.
 
 The build takes them like the lecture's own beats: ``beats(f"{this file}:KILL")``
-or ``python -m scenes render --lecture tests/scenes/fixture_beats.py:BROKEN``.
+or ``python -m scenes render --lecture tests/pipeline/fixture_beats.py:BROKEN``.
 """
 
 from __future__ import annotations
