@@ -46,7 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scenes.pipeline.build import QUALITIES, ROOT, Beat, check_quality, output_dir, render_beats, select_beats
+from scenes.pipeline.build import ROOT, Beat, output_dir, render_beats, select_beats
+from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
 from scenes.pipeline.media import atomic_path
 
 __all__ = [
@@ -400,7 +401,7 @@ def format_report(results: dict[str, Any]) -> str:
     lines.append(f"Benchmark {meta['date']}  manim {meta['manim']}  {meta['cpus']} CPUs  "
                  f"git {meta['git'] or '?'}  repeat {meta['repeat']}")
     for q, render in results.get("render", {}).items():
-        w, h, fps = QUALITIES[q][2:]
+        w, h, fps = QUALITIES[q].width, QUALITIES[q].height, QUALITIES[q].fps
         lines += ["", f"== Render at {q} ({w}x{h}, {fps} fps): wall = median of the runs with a warm LaTeX cache "
                   "(the cold first run if --repeat 1) =="]
         head = (f"{'beat':<22} {'video s':>7} {'wall s':>7} {'LaTeX':>5} {'wall/vid':>8} {'fps':>6} {'RSS MB':>7} "
@@ -519,7 +520,7 @@ def run(
         for q in qualities:
             scratch = Path(tempfile.mkdtemp(prefix=f"work-{q}-", dir=work))
             try:
-                results["render"][q] = bench_quality(chosen, check_quality(q), repeat=repeat, whole=whole,
+                results["render"][q] = bench_quality(chosen, q, repeat=repeat, whole=whole,
                                                      work=scratch, jobs=jobs, report=report)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
@@ -532,8 +533,6 @@ def run(
 def cmd_bench(args: argparse.Namespace) -> int:
     """``python -m scenes bench``: run, print the report, say where the JSON is."""
     qualities = args.qualities or ["low", "high"]
-    for q in qualities:
-        check_quality(q)
     results = run(qualities, args.beats, repeat=args.repeat, jobs=args.jobs, core=not args.no_core,
                   renders=not args.no_render, work=args.work, out=args.out,
                   report=lambda line: print(line, file=sys.stderr, flush=True))
@@ -557,8 +556,8 @@ def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser
     """Add the ``bench`` command to the CLI's subcommands."""
     bench = sub.add_parser("bench", help="time the renders and the numerical core; check the speed targets",
                            description=__doc__.split("\n\n")[0])
-    bench.add_argument("--quality", "-q", dest="qualities", action="append", metavar="QUALITY",
-                       help=f"render at this quality (one of: {', '.join(QUALITIES)}); repeatable "
+    bench.add_argument("--quality", "-q", dest="qualities", action="append", choices=QUALITY_NAMES,
+                       help="render at this quality; repeatable "
                             "(default: low and high)")
     bench.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                        help="only this beat (scene name or slug); repeatable (default: the whole lecture)")

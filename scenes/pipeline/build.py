@@ -39,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scenes.pipeline.quality import QUALITIES
 from scenes.pipeline.media import atomic_path, concat_srt, concat_videos, probe, read_srt, write_srt
 
 __all__ = [
@@ -62,13 +63,6 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Quality name → (manim flag, folder of manim's output, width, height, fps).
-QUALITIES: dict[str, tuple[str, str, int, int, int]] = {
-    "low": ("l", "480p15", 854, 480, 15),
-    "medium": ("m", "720p30", 1280, 720, 30),
-    "high": ("h", "1080p60", 1920, 1080, 60),
-    "4k": ("k", "2160p60", 3840, 2160, 60),
-}
 
 #: Shared scene code: a change here re-renders every beat.
 SHARED_SOURCES = ("base.py", "components.py", "plots.py", "style.py")

@@ -9,7 +9,8 @@ import time
 from collections.abc import Sequence
 
 from scenes.pipeline.bench import add_bench_parser, positive_int
-from scenes.pipeline.build import (QUALITIES, ROOT, BuildError, assemble_lecture, check_quality, output_dir,
+from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
+from scenes.pipeline.build import (ROOT, BuildError, assemble_lecture, output_dir,
                           render_beats, select_beats)
 
 __all__ = ["main"]
@@ -27,9 +28,9 @@ def _size(path) -> str:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    quality = check_quality(args.quality)
+    quality = args.quality
     chosen = select_beats(args.beats, lecture=args.lecture)
-    print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality][1]}), "
+    print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality]}), "
           f"{args.jobs or 'one per core'} at a time ...", flush=True)
     started = time.perf_counter()
     results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
@@ -50,8 +51,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from scenes.pipeline.export import export
 
-    check_quality(args.quality)
-    select_beats(args.beats)  # both raise before anything is written
+    select_beats(args.beats)  # raises before anything is written
     started = time.perf_counter()
     manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
                       report=lambda line: print(line, flush=True))
@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     render = sub.add_parser("render", help="render every beat, then assemble the lecture")
-    render.add_argument("--quality", "-q", default="low", help=f"one of: {', '.join(QUALITIES)} (default: low)")
+    render.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="render quality (default: low)")
     render.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="render only this beat (scene name or slug); repeatable")
     render.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.set_defaults(func=cmd_render)
 
     export = sub.add_parser("export", help="render, then write embeddable clips, manifest and gallery page")
-    export.add_argument("--quality", "-q", default="low", help=f"one of: {', '.join(QUALITIES)} (default: low)")
+    export.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="render quality (default: low)")
     export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="export only this beat (scene name or slug); repeatable")
     export.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")

@@ -40,6 +40,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from scenes.pipeline.quality import QUALITIES
+
 __all__ = [
     "OVERRIDES_ENV",
     "ALLOWED_OVERRIDES",
@@ -51,8 +53,6 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-MANIM_QUALITY = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality", "4k": "fourk_quality"}
 
 #: Environment variable with a JSON object of manim settings for every worker.
 OVERRIDES_ENV = "SCENES_WORKER_CONFIG"
@@ -336,7 +336,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
     from manim import config
 
     config.digest_file(str(ROOT / "manim.cfg"))
-    config.quality = MANIM_QUALITY[quality]
+    config.quality = QUALITIES[quality].manim
     for key, value in overrides_from_env().items():
         config[key] = value
     config.media_dir = media_dir

@@ -61,7 +61,7 @@ def test_bad_quality_or_beat_writes_nothing(tmp_path, tiny_env):
     media = tmp_path / "media"
     bad_quality = render(media, "--quality", "ultra", env=tiny_env)
     assert bad_quality.returncode == 2
-    assert "unknown quality 'ultra'; choose one of: low, medium, high, 4k" in bad_quality.stderr
+    assert "invalid choice: 'ultra' (choose from 'low', 'medium', 'high', '4k')" in bad_quality.stderr
     bad_beat = render(media, "--beat", "Nope", env=tiny_env)
     assert bad_beat.returncode == 2
     assert "unknown beat 'Nope'; valid beats: Tiny" in bad_beat.stderr and "Other" in bad_beat.stderr

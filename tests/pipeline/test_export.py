@@ -310,7 +310,7 @@ def test_export_command_renders_then_exports_one_beat(tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text())
     (entry,) = manifest["clips"]
     assert manifest["lecture"] is None and entry["scene"] == "Setup"
-    width, height, fps = QUALITIES["low"][2:]
+    width, height, fps = QUALITIES["low"].width, QUALITIES["low"].height, QUALITIES["low"].fps
     n, w, h = _decode(folder / entry["files"]["mp4"]["name"])
     assert (w, h) == (width, height) == (entry["width"], entry["height"])
     assert n / fps == pytest.approx(entry["duration"], abs=1 / fps)
