@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from scenes.pipeline.build import ROOT, Beat, output_dir, render_beats, select_beats
+from scenes.pipeline.profile import PROFILE_ENV
 from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
 from scenes.pipeline.media import atomic_path
 
@@ -68,7 +69,7 @@ __all__ = [
 GRID_SIZE = 400
 GRID_EPOCHS = 300
 
-#: Phases of a worker's time, in the order printed (see :class:`scenes.pipeline.worker.FrameClock`).
+#: Phases of a worker's time, in the order printed (see :class:`scenes.pipeline.profile.FrameClock`).
 PHASES = ("startup", "tex", "build", "logic", "raster", "handoff", "combine")
 PHASE_NAMES = {
     "startup": "process start + imports",
@@ -517,6 +518,7 @@ def run(
         results["meta"]["beats"] = [b.slug for b in chosen]
         results["render"] = {}
         work.mkdir(parents=True, exist_ok=True)
+        os.environ[PROFILE_ENV] = "1"  # the workers' frame profiler: on for the benchmark only
         for q in qualities:
             scratch = Path(tempfile.mkdtemp(prefix=f"work-{q}-", dir=work))
             try:
@@ -524,6 +526,7 @@ def run(
                                                      work=scratch, jobs=jobs, report=report)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
+        del os.environ[PROFILE_ENV]
     results["targets"] = evaluate(results)
     with atomic_path(out) as tmp:
         tmp.write_text(json.dumps(results, indent=2))

@@ -281,16 +281,21 @@ def test_unknown_scene_list_is_a_build_error() -> None:
 
 @pytest.mark.slow
 def test_worker_reports_frames_and_latex_cold_then_warm(tmp_path: Path, tiny_env: dict) -> None:
+    from scenes.pipeline.profile import PROFILE_ENV
+
     tex = tmp_path / "tex"
     facts = []
-    for run in ("cold", "warm"):
+    for run, profile in (("cold", "1"), ("warm", "1"), ("plain", "")):
         cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(FIXTURE), "Tiny", "low", str(tmp_path / run), str(tex)]
-        done = subprocess.run(cmd, cwd=ROOT, env=tiny_env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(cmd, cwd=ROOT, env={**tiny_env, PROFILE_ENV: profile}, capture_output=True, text=True,
+                              timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         line = done.stdout.strip().splitlines()[-1]
         assert line.startswith("WORKER ")
         facts.append(json.loads(line[len("WORKER "):]))
-    cold, warm = facts
+    cold, warm, plain = facts
+    assert "phases" not in plain and plain["frames"] == 5  # outside the benchmark, Manim runs unpatched
+    facts = [cold, warm]
     assert cold["tex_compiled"] == 1 and warm["tex_compiled"] == 0  # one formula in Tiny
     assert warm["tex_cached"] == 1
     assert len(list(tex.glob("*.svg"))) == 1
