@@ -19,6 +19,7 @@ import json
 from html import escape
 from pathlib import Path
 
+from scenes.pipeline.formats import FORMATS, vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
 from scenes.style import BACKGROUND, OUTPUT_COLOR
 
@@ -74,9 +75,8 @@ def _video(entry: dict, element_id: str) -> str:
 
 
 def _downloads(entry: dict) -> str:
-    labels = {"mp4": "MP4", "webm": "WebM", "poster": "Poster", "srt": "SRT", "vtt": "VTT", "gif": "GIF"}
-    links = [f'<a href="{escape(f["name"])}" download>{labels[kind]} <small>{_megabytes(f["bytes"])}</small></a>'
-             for kind, f in entry["files"].items() if kind in labels]
+    links = [f'<a href="{escape(f["name"])}" download>{FORMATS[kind].label} <small>{_megabytes(f["bytes"])}</small>'
+             f'</a>' for kind, f in entry["files"].items() if kind in FORMATS]
     return f'<p class="files">{"".join(links)}</p>'
 
 
@@ -128,8 +128,6 @@ def _loop_card(entry: dict) -> str:
 
 def _captions_json(folder: Path, manifest: dict) -> str:
     """Every clip's cues as ``{slug: {"vtt": name, "cues": [[start, end, text], ...]}}``."""
-    from scenes.pipeline.export import vtt_cues
-
     data = {}
     for entry in [*manifest["clips"], manifest["lecture"]]:
         if entry:

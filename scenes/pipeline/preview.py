@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes.pipeline.build import output_dir, render_beats, select_beats
-from scenes.pipeline.export import frames_at
+from scenes.pipeline.formats import frames_at
 from scenes.pipeline.gallery import PAGE_ACCENT, PAGE_BACKGROUND, clock
 from scenes.pipeline.media import atomic_path
 
