@@ -1,17 +1,21 @@
 """Video and caption plumbing for assembling and exporting the lecture.
 
 No scene code here: probing, concatenating without re-encoding, shifting
-captions, and writing files so a reader never sees a half-written one.
+captions, writing files so a reader never sees a half-written one, and
+recording what a published file was (:func:`file_record`) so it is reused
+only while it still is that file (:func:`verify`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -21,6 +25,9 @@ __all__ = [
     "VideoInfo",
     "probe",
     "atomic_path",
+    "sha256_file",
+    "file_record",
+    "verify",
     "concat_videos",
     "read_srt",
     "write_srt",
@@ -83,12 +90,67 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
+def sha256_file(path: str | os.PathLike) -> str:
+    """The sha256 of a file's bytes, as hex (read in 1 MB blocks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_record(path: str | os.PathLike) -> dict[str, int | str]:
+    """What a published file is: ``{"bytes": size, "sha256": hex}``.
+
+    Store it when the file is published; :func:`verify` later tells whether
+    the file on disk is still that file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.srt"
+    >>> _ = p.write_text("hi")
+    >>> file_record(p)["bytes"]
+    2
+    """
+    return {"bytes": os.stat(path).st_size, "sha256": sha256_file(path)}
+
+
+def verify(path: str | os.PathLike, record: object) -> str | None:
+    """``None`` if ``path`` still matches its :func:`file_record`, else why not.
+
+    The reason is short, for a message such as ``damaged: <path> (<reason>)``:
+    ``"missing"``, ``"empty, expected 1234 bytes"``, ``"size 1000, expected
+    1234"``, ``"contents changed (sha256 differs)"``, ``"no record of it"``
+    (``record`` is not a record: an old or damaged stamp), or ``"unreadable:
+    <cause>"``. The size is checked first, so a truncated file costs no read.
+    """
+    if not (isinstance(record, dict) and isinstance(record.get("bytes"), int)
+            and isinstance(record.get("sha256"), str)):
+        return "no record of it"
+    try:
+        size = os.stat(path).st_size
+        if size != record["bytes"]:
+            return (f"empty, expected {record['bytes']} bytes" if size == 0
+                    else f"size {size}, expected {record['bytes']}")
+        if sha256_file(path) != record["sha256"]:
+            return "contents changed (sha256 differs)"
+    except FileNotFoundError:
+        return "missing"
+    except OSError as e:
+        return f"unreadable: {e.strerror or e}"
+    return None
+
+
 def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, fmt: str = "mp4") -> None:
     """Join videos with identical encoding into one, without re-encoding.
 
-    Packets are copied as they are (like ``ffmpeg -f concat -c copy``); an
-    MP4 gets its index at the front (``+faststart``) so it streams. One input
-    is simply remuxed. The output is written atomically.
+    Packets are copied as they are (like ``ffmpeg -f concat -c copy``), each
+    input's timestamps shifted to start where the previous input ended (its
+    container's duration, as the concat demuxer does). Every input is opened
+    by its own path, so no listing file has to quote it: any file name
+    works. An MP4 gets its index at the front (``+faststart``) so it
+    streams. One input is simply remuxed. The output is written atomically.
 
     Parameters
     ----------
@@ -102,31 +164,30 @@ def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike
     if not inputs:
         raise ValueError("concat_videos needs at least one input")
     options = {"movflags": "+faststart"} if fmt == "mp4" else {}
-    listing = None
-    if len(inputs) == 1:
-        source, source_options = str(inputs[0]), {}
-    else:
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-            f.write("".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in inputs))
-            listing = source = f.name
-        source_options = {"f": "concat", "safe": "0"}
-    try:
-        with atomic_path(output) as tmp:
-            fmt_in = source_options.pop("f", None)
-            with av.open(source, format=fmt_in, options=source_options) as src, \
-                    av.open(str(tmp), mode="w", format=fmt, options=options) as dst:
+    with atomic_path(output) as tmp, av.open(str(tmp), mode="w", format=fmt, options=options) as dst:
+        out_stream = None
+        offset = Fraction(0)  # seconds: where the current input starts in the output
+        for path in inputs:
+            with av.open(str(path)) as src:
                 in_stream = src.streams.video[0]
-                out_stream = dst.add_stream_from_template(template=in_stream)
+                if out_stream is None:
+                    out_stream = dst.add_stream_from_template(template=in_stream)
+                tb = in_stream.time_base
+                start = in_stream.start_time or 0
+                shift = round(offset / tb) - start
+                end = start
                 for packet in src.demux(in_stream):
-                    if packet.dts is None:  # the demuxer's flushing packets
+                    if packet.dts is None:  # the demuxer's flushing packet
                         continue
-                    if listing is not None:
-                        packet.dts = None  # restarts at each joined file: let libav recompute
+                    end = max(end, packet.pts + (packet.duration or 0))
+                    packet.pts += shift
+                    packet.dts += shift
                     packet.stream = out_stream
                     dst.mux(packet)
-    finally:
-        if listing is not None:
-            os.unlink(listing)
+                if src.duration is not None:
+                    offset += Fraction(src.duration, av.time_base)
+                else:
+                    offset += (end - start) * tb
 
 
 def read_srt(path: str | os.PathLike) -> list[srt.Subtitle]:

@@ -13,7 +13,14 @@ use it for 160×90 renders.
 
 LaTeX compiles into the render's own folder, seeded from the shared cache
 ``TEX``; new SVGs are moved into the cache only after a render succeeds, so a
-killed render can never leave a half-written SVG or DVI in the cache.
+killed render can never leave a half-written SVG or DVI in the cache. (A
+folder LaTeX cannot name, one with a quote or a non-ASCII letter, is swapped
+for a temporary one.)
+
+After a render the worker lists every project file it imported, with its
+sha256 (:func:`project_sources`): the build re-renders the beat when any of
+them changes, so the cache key is what the render really read, not a
+hand-kept list.
 
 The last line printed is ``WORKER {json}``: facts for the build and the
 benchmark (wall seconds, frames, LaTeX strings compiled, peak memory, where
@@ -23,13 +30,17 @@ the time went, per-frame time creep). A scene that raises prints
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import json
 import os
+import re
 import resource
 import shutil
 import sys
+import sysconfig
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -44,11 +55,16 @@ __all__ = [
     "ALLOWED_OVERRIDES",
     "load_module",
     "overrides_from_env",
+    "project_sources",
     "render",
     "main",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+#: This package: it runs renders but draws nothing, so it is not a source of a beat.
+PIPELINE = Path(__file__).resolve().parent
+#: When this process started importing (a source edited after it may not be what was imported).
+_STARTED_NS = time.time_ns()
 
 #: Environment variable with a JSON object of manim settings for every worker.
 OVERRIDES_ENV = "SCENES_WORKER_CONFIG"
@@ -152,6 +168,84 @@ def _publish_tex(work: Path, cache: Path, known: set[str]) -> int:
     return len(new)
 
 
+def _environment_dirs() -> list[Path]:
+    """Where the Python installation keeps modules: the standard library and installed packages."""
+    dirs = {sys.prefix, sys.exec_prefix}
+    for scheme_vars in ({}, {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}):
+        paths = sysconfig.get_paths(vars=scheme_vars)
+        dirs.update(paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
+    return [Path(d).resolve() for d in dirs]
+
+
+def project_sources(since_ns: int | None = None) -> list[dict[str, str | None]]:
+    """Every project file this process has imported, with its sha256.
+
+    A project file is the file of a module in ``sys.modules`` that is not
+    part of the Python installation (standard library, ``site-packages``,
+    ``dist-packages``, the virtualenv) nor of this pipeline package: the
+    beat's own file, the beats it inherits from, the shared scene code,
+    :mod:`neuron` with its presets, a test's scratch modules. Importing is
+    the only way code gets into a render, and a new import can only appear
+    by editing a file already listed, so the list is complete.
+
+    Parameters
+    ----------
+    since_ns
+        A file modified at or after this time (``time.time_ns()``) was
+        edited while the render ran and may not be what was imported: its
+        ``sha256`` is ``None``, which matches nothing, so the beat renders
+        again next time.
+
+    Returns
+    -------
+    list of dict
+        ``{"path": ..., "sha256": ...}`` sorted by path; paths inside the
+        repository are relative to it.
+    """
+    environment = _environment_dirs()
+    found: dict[str, str | None] = {}
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if not file or not os.path.isfile(file):
+            continue
+        path = Path(file).resolve()
+        if ({"site-packages", "dist-packages"} & set(path.parts) or path.is_relative_to(PIPELINE)
+                or any(path.is_relative_to(d) for d in environment)):
+            continue
+        name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+        if name in found:
+            continue
+        digest: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
+        if since_ns is not None and path.stat().st_mtime_ns >= since_ns:
+            digest = None
+        found[name] = digest
+    return [{"path": name, "sha256": found[name]} for name in sorted(found)]
+
+
+#: Characters LaTeX takes in a path (not quotes; non-ASCII depends on the engine).
+_LATEX_SAFE = re.compile(r"[A-Za-z0-9_./+-]+")
+
+
+def _quote_concat_paths() -> None:
+    """Make manim quote the paths in its partial-movie list as ffconcat wants.
+
+    Manim 0.22 writes ``file 'file:<path>'`` unescaped, so a media folder
+    with a ``'`` in its name could never be joined. Inside single quotes
+    ffconcat takes everything literally; a ``'`` is written ``'\\''``.
+    """
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    if "_concat_manifest_bytes" not in SceneFileWriter.__dict__:
+        return
+
+    def manifest(input_files: list[str]) -> bytes:
+        quoted = ("'" + f"file:{Path(p).as_posix()}".replace("'", "'\\''") + "'" for p in input_files)
+        return ("# This file records the segment order used by Manim.\n"
+                + "".join(f"file {q}\n" for q in quoted)).encode("utf-8")
+
+    SceneFileWriter._concat_manifest_bytes = staticmethod(manifest)
+
+
 def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: str) -> dict[str, Any]:
     """Render the scene ``scene_name`` of ``target``; return facts about the run.
 
@@ -176,20 +270,27 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
     for key, value in overrides_from_env().items():
         config[key] = value
     config.media_dir = media_dir
-    work_tex = Path(media_dir) / "tex"
-    known = _seed_tex(Path(tex_dir), work_tex)
-    config.tex_dir = str(work_tex)
-    config.disable_caching = True
-    config.progress_bar = "none"
-    module = load_module(target)
-    config.input_file = str(module.__file__)
-    scene_cls = getattr(module, scene_name)
-    imported = time.perf_counter()
-    with profiled() as clock:
-        scene = scene_cls()
-        scene.render()
-    wall = time.perf_counter() - imported
-    compiled = _publish_tex(work_tex, Path(tex_dir), known)
+    _quote_concat_paths()
+    work_tex = Path(media_dir).resolve() / "tex"
+    scratch = None if _LATEX_SAFE.fullmatch(work_tex.as_posix()) else Path(tempfile.mkdtemp(prefix="scenes-tex-"))
+    try:
+        work_tex = scratch or work_tex
+        known = _seed_tex(Path(tex_dir), work_tex)
+        config.tex_dir = str(work_tex)
+        config.disable_caching = True
+        config.progress_bar = "none"
+        module = load_module(target)
+        config.input_file = str(module.__file__)
+        scene_cls = getattr(module, scene_name)
+        imported = time.perf_counter()
+        with profiled() as clock:
+            scene = scene_cls()
+            scene.render()
+        wall = time.perf_counter() - imported
+        compiled = _publish_tex(work_tex, Path(tex_dir), known)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     return {
         "video": str(scene.renderer.file_writer.movie_file_path),
         "seconds": wall,
@@ -203,6 +304,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "tex_cached": len(known),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         **(clock.summary() if clock else {}),
+        "sources": project_sources(since_ns=_STARTED_NS),
     }
 
 
