@@ -1,12 +1,21 @@
+"""What the lecture points at, against independent computations.
+
+Epoch counts are integers and are compared exactly: with the textbook loop of
+``neuron_reference`` (plain floats for whole sweeps, 50 digits for a sample),
+and the plateau's end with the reference's own definition on the reference's
+costs.
+"""
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import neuron_reference as ref
 from neuron.analysis import (
     book_widget_descend,
     epochs_to_reach,
@@ -16,78 +25,149 @@ from neuron.analysis import (
 )
 from neuron.costs import CROSS_ENTROPY, QUADRATIC
 from neuron.descent import descend
-from neuron.presets import LESSON, SWEEP
+from neuron.presets import LESSON, SWEEP, TARGETS, Lesson, Start
+
+COST = {"mse": QUADRATIC, "bce": CROSS_ENTROPY}
+
+# -- plateau_end -------------------------------------------------------------
+
+PLATEAU_CASES = [
+    # (cost, w, b, x, y, eta, epochs): the lecture's four runs, then general inputs.
+    *[(c, s.w, s.b, LESSON.x, LESSON.y, LESSON.eta, LESSON.epochs)
+      for c in ("mse", "bce") for s in (LESSON.good, LESSON.bad)],
+    ("mse", 1.5, 2.5, 1.3, 0.2, 0.3, 400),
+    ("mse", -2.0, 3.0, -1.5, 0.1, 0.25, 300),
+    ("bce", 1.5, 2.5, 1.3, 0.2, 0.3, 100),
+    ("bce", 0.5, -4.0, 0.7, 0.9, 0.5, 60),
+]
 
 
-def test_plateau_is_long_from_the_bad_start_and_short_from_the_good():
-    bad = plateau_end(LESSON.run("mse", "bad"))
-    good = plateau_end(LESSON.run("mse", "good"))
-    fixed = plateau_end(LESSON.run("bce", "bad"))
-    assert 120 <= bad <= 180, "the lecture's ~150-epoch flatline"
-    assert good < 20 and fixed < 20
+@pytest.mark.parametrize("case", PLATEAU_CASES, ids=lambda c: f"{c[0]}-w{c[1]}-b{c[2]}-x{c[3]}")
+def test_plateau_end_is_exactly_the_reference_epoch(case):
+    cost, w, b, x, y, eta, epochs = case
+    expected = ref.descend(cost == "bce", w, b, x=x, y=y, eta=eta, epochs=epochs)["cost"]
+    # The crossing is clear of rounding, so an exact comparison is fair.
+    line = expected[0] - 0.1 * (expected[0] - expected[-1])
+    assert min(abs(c - line) for c in expected) > 1e-9 * abs(expected[0])
+    t = descend(COST[cost], w, b, x=x, y=y, eta=eta, epochs=epochs)
+    assert plateau_end(t) == ref.plateau_end(expected)
 
 
-def test_plateau_end_validates():
-    with pytest.raises(ValueError, match=r"drop must be in \(0, 1\), got 1\.5"):
-        plateau_end(LESSON.run("mse", "bad"), drop=1.5)
+def test_plateau_end_honours_drop_and_recorded_epochs():
+    t = LESSON.run("mse", "bad")
+    expected = ref.descend(False, LESSON.bad.w, LESSON.bad.b, x=1.0, y=0.0, eta=0.15, epochs=300)["cost"]
+    assert plateau_end(t, drop=0.5) == ref.plateau_end(expected, drop=0.5)
+    sparse = descend(QUADRATIC, 2.0, 2.0, x=1.0, y=0.0, eta=0.15, epochs=300, record_every=25)
+    exact = ref.plateau_end(expected)
+    assert plateau_end(sparse) == 25 * math.ceil(exact / 25), "the first recorded epoch past the line"
 
 
-def brute_epochs(cost, z0, threshold, max_epochs=50_000):
-    t = descend(cost, 0.0, z0, x=LESSON.x, y=LESSON.y, eta=LESSON.eta, epochs=max_epochs)
-    below = np.nonzero(t.a < threshold)[0]
-    return float(below[0]) if len(below) else np.inf
+def test_plateau_end_is_zero_when_the_cost_does_not_fall():
+    # y = a at the start: the neuron is already right, nothing falls.
+    t = descend(QUADRATIC, 0.0, 0.0, x=1.0, y=0.5, eta=0.15, epochs=20)
+    assert plateau_end(t) == 0
 
 
-@pytest.mark.parametrize("cost", [QUADRATIC, CROSS_ENTROPY], ids=["mse", "bce"])
-def test_epochs_to_reach_agrees_with_full_trajectories(cost):
-    z0 = np.array([-3.0, 0.5, 2.0, 4.0])
-    got = epochs_to_reach(cost, z0, x=LESSON.x, y=LESSON.y, eta=LESSON.eta, threshold=0.1, max_epochs=50_000)
-    assert got.tolist() == [brute_epochs(cost, z, 0.1) for z in z0]
-    assert got[0] == 0.0, "already below the threshold"
+# -- epochs_to_reach ---------------------------------------------------------
 
 
-def test_epochs_to_reach_gives_inf_when_out_of_budget():
-    got = epochs_to_reach(QUADRATIC, [8.0], x=1.0, y=0.0, eta=0.15, threshold=0.1, max_epochs=10)
-    assert np.isinf(got[0])
+@pytest.fixture(scope="module")
+def sweep_reference():
+    """The lecture's sweep by the plain textbook loop: {cost: ({threshold: counts}, margin)}."""
+    out = {}
+    for cost in ("mse", "bce"):
+        runs = [ref.epochs_below(cost == "bce", float(z), SWEEP.thresholds, x=LESSON.x, y=LESSON.y,
+                                 eta=LESSON.eta, limit=SWEEP.max_epochs) for z in SWEEP.z0()]
+        counts = {t: np.array([r[0][t] for r in runs]) for t in SWEEP.thresholds}
+        out[cost] = counts, min(r[1] for r in runs)
+    return out
 
 
-def sweep_counts(threshold):
-    z0 = SWEEP.z0()
-    kw = dict(x=LESSON.x, y=LESSON.y, eta=LESSON.eta, threshold=threshold, max_epochs=SWEEP.max_epochs)
-    return z0, epochs_to_reach(QUADRATIC, z0, **kw), epochs_to_reach(CROSS_ENTROPY, z0, **kw)
-
-
+@pytest.mark.parametrize("cost", ["mse", "bce"])
 @pytest.mark.parametrize("threshold", SWEEP.thresholds)
-def test_cross_entropy_never_needs_more_epochs_and_both_grow_with_z0(threshold):
-    z0, mse, bce = sweep_counts(threshold)
-    assert np.all(np.isfinite(mse)) and np.all(np.isfinite(bce))
-    assert np.all(bce <= mse)
-    assert np.all(np.diff(mse) >= 0) and np.all(np.diff(bce) >= 0)
-    assert mse[-1] > mse[0] and bce[-1] > bce[0]
+def test_every_sweep_count_equals_the_textbook_loop(cost, threshold, sweep_reference):
+    counts, margin = sweep_reference[cost]
+    # No output lands within 1e-9 of a threshold (bar the exact tie σ(0) = 0.5):
+    # float rounding cannot have moved any count, so the loop's counts are the truth.
+    assert margin > 1e-9
+    got = epochs_to_reach(COST[cost], SWEEP.z0(), x=LESSON.x, y=LESSON.y, eta=LESSON.eta,
+                          threshold=threshold, max_epochs=SWEEP.max_epochs)
+    assert got.shape == (SWEEP.count,)
+    np.testing.assert_array_equal(got, counts[threshold])
 
 
-def test_mse_grows_exponentially_and_cross_entropy_linearly_far_out():
-    z0, mse, bce = sweep_counts(0.5)
-    far = z0 >= 3
-    # log(epochs) is close to a straight line in z0 for MSE ...
-    slope = np.polyfit(z0[far], np.log(mse[far]), 1)[0]
-    assert slope > 0.8
-    # ... while cross-entropy's epochs are close to a straight line themselves.
-    fit = np.polyval(np.polyfit(z0[far], bce[far], 1), z0[far])
-    assert np.max(np.abs(fit - bce[far])) <= 3
+@pytest.mark.parametrize("cost", ["mse", "bce"])
+@pytest.mark.parametrize("z0", [-2.0, -0.175, 0.0, 0.5, 1.5, 3.25, 4.0])
+def test_sweep_counts_equal_fifty_digit_counts(cost, z0):
+    for threshold in SWEEP.thresholds:
+        got = epochs_to_reach(COST[cost], [z0], x=LESSON.x, y=LESSON.y, eta=LESSON.eta,
+                              threshold=threshold, max_epochs=SWEEP.max_epochs)
+        assert got[0] == ref.epochs_below_exact(cost == "bce", z0, threshold, x=LESSON.x, y=LESSON.y,
+                                                eta=LESSON.eta, limit=SWEEP.max_epochs)
 
 
-def test_log_loss_cases():
+@pytest.mark.parametrize("cost", ["mse", "bce"])
+@pytest.mark.parametrize("x,y,eta", [(0.5, 0.03, 0.4), (-1.8, 0.0, 0.2), (1.3, 0.08, 0.9)])
+def test_epochs_to_reach_at_general_inputs_equals_the_textbook_loop(cost, x, y, eta):
+    z0 = np.linspace(-3.0, 6.0, 37)
+    runs = [ref.epochs_below(cost == "bce", float(z), (0.5, 0.1), x=x, y=y, eta=eta, limit=5000) for z in z0]
+    assert min(r[1] for r in runs) > 1e-9
+    for threshold in (0.5, 0.1):
+        got = epochs_to_reach(COST[cost], z0, x=x, y=y, eta=eta, threshold=threshold, max_epochs=5000)
+        np.testing.assert_array_equal(got, [r[0][threshold] for r in runs])
+
+
+@settings(max_examples=40)
+@given(
+    cost=st.sampled_from(["mse", "bce"]),
+    z0=st.floats(-3.0, 6.0),
+    x=st.floats(0.25, 2.0) | st.floats(-2.0, -0.25),
+    y=st.floats(0.0, 0.05),
+    eta=st.floats(0.05, 1.0),
+    threshold=st.sampled_from([0.5, 0.1]),
+)
+def test_epochs_to_reach_equals_the_textbook_loop_anywhere(cost, z0, x, y, eta, threshold):
+    counts, margin = ref.epochs_below(cost == "bce", z0, (threshold,), x=x, y=y, eta=eta, limit=3000)
+    assume(margin > 1e-9)  # a crossing closer than rounding would be a coin toss
+    got = epochs_to_reach(COST[cost], [z0], x=x, y=y, eta=eta, threshold=threshold, max_epochs=3000)
+    assert got[0] == counts[threshold]
+
+
+def test_epochs_to_reach_gives_inf_when_out_of_budget_and_keeps_shape():
+    got = epochs_to_reach(QUADRATIC, [[8.0, -3.0]], x=1.0, y=0.0, eta=0.15, threshold=0.1, max_epochs=10)
+    assert got.shape == (1, 2)
+    assert np.isinf(got[0, 0]) and got[0, 1] == 0.0
+
+
+@settings(max_examples=30)
+@given(st.floats(-3, 3), st.floats(-3, 3), st.sampled_from([1.0, 0.5, -2.0]), st.booleans())
+def test_epochs_depend_on_the_start_only_through_z0(w, b, x, cross_entropy):
+    """A step moves z by −η·δ·(x² + 1), a function of z: so (0, z₀) stands for every (w, b) with wx + b = z₀."""
+    z0 = w * x + b
+    counts, margin = ref.epochs_below(cross_entropy, z0, (0.5,), x=x, y=0.0, eta=0.15, limit=1500)
+    assume(margin > 1e-9)
+    t = descend(CROSS_ENTROPY if cross_entropy else QUADRATIC, w, b, x=x, y=0.0, eta=0.15, epochs=1500)
+    below = np.nonzero(t.a < 0.5)[0]
+    assert (float(below[0]) if len(below) else math.inf) == counts[0.5]
+
+
+# -- log-loss of the output ----------------------------------------------------
+
+
+def test_log_loss_cases_match_fifty_digits():
     a = np.linspace(0.01, 0.99, 99)
-    np.testing.assert_allclose(log_loss_of_output(a, 0.0), -np.log(1 - a))
-    np.testing.assert_allclose(log_loss_of_output(a, 1.0), -np.log(a))
-    with pytest.raises(ValueError, match="strictly between 0 and 1"):
-        log_loss_of_output([0.0, 0.5], 0.0)
+    from decimal import Decimal, localcontext
+
+    with localcontext(prec=50):
+        for y in (0.0, 0.3, 1.0):
+            expected = [float(-(Decimal(y) * Decimal(v).ln() + (1 - Decimal(y)) * (1 - Decimal(v)).ln()))
+                        for v in a.tolist()]
+            np.testing.assert_allclose(log_loss_of_output(a, y), expected, rtol=1e-14)
 
 
 def test_log_loss_of_output_agrees_with_cost_from_z():
     z = np.linspace(-6, 6, 25)
-    a = 1 / (1 + np.exp(-z))
+    a = np.array([float(ref.sigma(ref._d(v))) for v in z])
     for y in (0.0, 0.3, 1.0):
         np.testing.assert_allclose(log_loss_of_output(a, y), CROSS_ENTROPY.value(z, y), rtol=1e-9)
 
@@ -95,51 +175,6 @@ def test_log_loss_of_output_agrees_with_cost_from_z():
 @given(st.floats(0.001, 0.999))
 def test_log_loss_is_minimised_at_y(y):
     assert log_loss_minimiser(y, resolution=20_001)[0] == pytest.approx(y, abs=1e-4)
-
-
-def test_book_widget_rule_differs_from_the_correct_rule():
-    """What each update rule gives after 300 epochs from the bad start."""
-    book = book_widget_descend(LESSON.bad.w, LESSON.bad.b, x=LESSON.x, eta=0.005, epochs=LESSON.epochs)
-    ours = LESSON.run("bce", "bad")
-    # The book's rule at η = 0.005 also escapes the plateau ...
-    assert book[-1] < 0.1
-    # ... but it is a different algorithm: its first step is 1/(1 − a) ≈ 56 times η,
-    # not a − y ≈ 0.98 times η, so the two paths do not coincide.
-    first_step_book = 0.005 / (1 - book[0])
-    first_step_ours = LESSON.eta * ours.a[0]
-    assert first_step_book == pytest.approx(0.005 / (1 - ours.a[0]))
-    assert abs(book[-1] - ours.final_output) > 0.01
-    assert first_step_book != pytest.approx(first_step_ours, rel=0.1)
-
-
-def plain_epochs(cross_entropy: bool, w: float, b: float, x: float, y: float, threshold: float, limit: int) -> float:
-    """First epoch with σ(wx + b) < threshold, by a plain loop from (w, b) itself."""
-    for epoch in range(limit + 1):
-        a = 1 / (1 + math.exp(-(w * x + b)))
-        if a < threshold:
-            return float(epoch)
-        delta = (a - y) if cross_entropy else (a - y) * a * (1 - a)
-        w, b = w - LESSON.eta * delta * x, b - LESSON.eta * delta
-    return np.inf
-
-
-@given(st.floats(-3, 3), st.floats(-3, 3), st.sampled_from([1.0, 0.5, 2.0]), st.booleans())
-def test_epochs_depend_on_the_start_only_through_z0(w, b, x, cross_entropy):
-    """A step moves z by −η·δ·(x² + 1), a function of z: so (0, z₀) stands for every (w, b) with wx + b = z₀."""
-    cost = CROSS_ENTROPY if cross_entropy else QUADRATIC
-    got = epochs_to_reach(cost, [w * x + b], x=x, y=0.0, eta=LESSON.eta, threshold=0.5, max_epochs=3000)
-    assert got[0] == plain_epochs(cross_entropy, w, b, x, 0.0, 0.5, 3000)
-
-
-def test_the_lectures_starts_are_points_of_the_sweep_curve():
-    for name in ("good", "bad"):
-        start = LESSON.start(name)
-        z0 = start.w * LESSON.x + start.b
-        assert SWEEP.z_min <= z0 <= SWEEP.z_max
-        for cost, ce in ((QUADRATIC, False), (CROSS_ENTROPY, True)):
-            got = epochs_to_reach(cost, [z0], x=LESSON.x, y=LESSON.y, eta=LESSON.eta, threshold=0.1,
-                                  max_epochs=SWEEP.max_epochs)
-            assert got[0] == plain_epochs(ce, start.w, start.b, LESSON.x, LESSON.y, 0.1, SWEEP.max_epochs)
 
 
 def test_log_loss_minimiser_is_y_across_the_open_interval_at_once():
@@ -152,6 +187,23 @@ def test_log_loss_minimiser_is_y_across_the_open_interval_at_once():
 
 
 def test_every_target_of_the_any_target_beat_is_its_own_minimiser():
-    from neuron.presets import TARGETS
-
     np.testing.assert_allclose(log_loss_minimiser(list(TARGETS.values)), TARGETS.values, atol=1e-5)
+
+
+# -- the book's widget rule ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "w,b,x,eta",
+    [(2.0, 2.0, 1.0, 0.005), (0.6, 0.9, 1.5, 0.01), (-1.0, 3.0, -0.5, 0.02), (0.0, 30.0, 2.0, 0.005)],
+)
+def test_book_widget_rule_matches_the_reference(w, b, x, eta):
+    expected = ref.book_widget(w, b, x=x, eta=eta, epochs=300)
+    np.testing.assert_allclose(book_widget_descend(w, b, x=x, eta=eta, epochs=300), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_book_widget_rule_is_not_the_lectures_rule():
+    book = book_widget_descend(LESSON.bad.w, LESSON.bad.b, x=LESSON.x, eta=LESSON.eta, epochs=LESSON.epochs)
+    ours = LESSON.run("bce", "bad").a
+    assert book[0] == ours[0]
+    assert abs(book[1] - ours[1]) > 0.1, "its first step is 1/(1 − a) ≈ 56 times η, not a − y ≈ 0.98 times η"
