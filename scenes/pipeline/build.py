@@ -3,9 +3,25 @@
 ``python -m scenes render`` is what ``make lecture`` runs. Every beat renders
 in its own ``manim`` process into a private staging folder; its MP4 and
 captions are then renamed into ``media/<quality>/beats/`` so a published file
-is always whole. A beat whose inputs (its source, the shared scene code, the
-core, the presets it reads, the quality) have not changed is not rendered
-again. The lecture is the beats joined without re-encoding, captions shifted.
+is always whole. The lecture is the beats joined without re-encoding,
+captions shifted.
+
+A beat is rendered again unless nothing it was made from has changed and
+nothing it made was damaged. Its stamp (``beats/<slug>.json``) records
+
+* ``key``: the settings (:meth:`Beat.fingerprint`: quality, Manim, PyAV and
+  numpy versions, ``manim.cfg``, the worker's environment and overrides,
+  the lesson variables :data:`LESSON_ENV`);
+* ``sources``: every project file the render imported, with its sha256, as
+  the worker found them in ``sys.modules`` (the beat's file, the beats it
+  inherits from, shared scene code, :mod:`neuron` and its presets); no list
+  is kept by hand;
+* ``files``: the size and sha256 of the published MP4 and captions
+  (:func:`~scenes.pipeline.media.file_record`).
+
+A truncated, emptied or altered output is reported (``damaged: <path>
+(<why>): re-rendering``) and rebuilt; so is the lecture, whose stamp
+(``lecture.json``) records the parts it was joined from and its own files.
 
 Faults the build survives:
 
@@ -40,7 +56,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scenes.pipeline.quality import QUALITIES
-from scenes.pipeline.media import atomic_path, concat_srt, concat_videos, probe, read_srt, write_srt
+from scenes.pipeline.media import (atomic_path, concat_srt, concat_videos, file_record, probe, read_srt,
+                                   sha256_file, verify, write_srt)
 
 __all__ = [
     "ROOT",
@@ -57,6 +74,7 @@ __all__ = [
     "check_system",
     "clean_stale",
     "LECTURE",
+    "LESSON_ENV",
     "SYSTEM_TOOLS",
     "WORKER_ENV",
 ]
@@ -64,8 +82,12 @@ __all__ = [
 ROOT = Path(__file__).resolve().parents[2]
 
 
-#: Shared scene code: a change here re-renders every beat.
-SHARED_SOURCES = ("base.py", "components.py", "plots.py", "style.py")
+#: Environment variables that choose the lesson's values (a preset file and a
+#: named set of them): part of every beat's key; a file's content is hashed.
+LESSON_ENV = ("LECTURE_LESSON", "LECTURE_SET")
+
+#: Installed packages whose version can change a frame: part of every beat's key.
+VERSIONED = ("manim", "av", "numpy", "pycairo", "manimpango")
 
 #: Environment every render worker gets. The x264 encoder (through PyAV)
 #: reads some memory it never wrote: two renders of the same beat gave frames
@@ -157,22 +179,52 @@ class Beat:
         return Path(inspect.getfile(self.scene))
 
     def fingerprint(self, quality: str) -> str:
-        """Hash of everything the beat's frames depend on."""
-        from importlib.metadata import version
+        """Hash of the settings the beat renders with: everything but its sources.
 
-        from scenes.pipeline.worker import OVERRIDES_ENV
+        That is the scene (file and class), the quality, the versions of
+        :data:`VERSIONED`, ``manim.cfg``, the worker's environment and
+        overrides, and the lesson variables :data:`LESSON_ENV`. The code
+        the render ran is checked apart, file by file, against the list the
+        worker recorded (see the module's docstring).
+        """
+        return hashlib.sha256(json.dumps(_settings(self, quality), sort_keys=True).encode()).hexdigest()
 
-        h = hashlib.sha256()
-        h.update(f"manim {version('manim')} quality {quality}\n".encode())
-        h.update(f"overrides {os.environ.get(OVERRIDES_ENV, '').strip()}\n".encode())
-        h.update(f"worker env {json.dumps(WORKER_ENV, sort_keys=True)}\n".encode())
-        h.update(self.scene.presets_fingerprint().encode())
-        sources = [self.file, ROOT / "manim.cfg", *(ROOT / "scenes" / s for s in SHARED_SOURCES)]
-        sources += sorted(p for p in (ROOT / "neuron").glob("*.py") if p.name != "presets.py")
-        for path in sources:
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-        return h.hexdigest()
+
+def _settings(beat: Beat, quality: str) -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from scenes.pipeline.worker import OVERRIDES_ENV
+
+    versions = {}
+    for package in VERSIONED:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    lesson = {name: [os.environ.get(name), _content_hash(os.environ.get(name))] for name in LESSON_ENV}
+    return {"scene": [_shown(beat.file), beat.name], "quality": quality, "versions": versions,
+            "manim.cfg": sha256_file(ROOT / "manim.cfg"), "worker env": WORKER_ENV,
+            "overrides": os.environ.get(OVERRIDES_ENV, "").strip(), "lesson": lesson}
+
+
+def _content_hash(value: str | None) -> str | None:
+    """sha256 of the file ``value`` names (from the repository, where workers run, or here), if any."""
+    for base in (ROOT, Path.cwd()):
+        try:
+            if value and (base / value).is_file():
+                return sha256_file(base / value)
+        except OSError:
+            pass
+    return None
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the repository if it is inside it, else as it is."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def beats(lecture: str | None = None) -> list[Beat]:
@@ -255,6 +307,8 @@ class BeatResult:
     wall: float
     rendered: bool  # False: up to date, reused
     facts: dict | None = None  # the worker's facts (from this render or the stamp)
+    reason: str = ""  # why it was rendered ("" if reused)
+    files: dict | None = None  # file name → file_record of the published MP4 and captions
 
 
 def output_dir(quality: str, media: Path | None = None) -> Path:
@@ -266,27 +320,94 @@ def _stamp_path(out: Path, beat: Beat) -> Path:
     return out / "beats" / f"{beat.slug}.json"
 
 
-def _up_to_date(out: Path, beat: Beat, key: str) -> dict | None:
+def _beat_files(out: Path, beat: Beat) -> tuple[Path, Path]:
+    return out / "beats" / f"{beat.slug}.mp4", out / "beats" / f"{beat.slug}.srt"
+
+
+def _damage(path: Path, why: str) -> str:
+    return f"missing: {_shown(path)}" if why == "missing" else f"damaged: {_shown(path)} ({why})"
+
+
+def check_beat(out: Path, beat: Beat, key: str, hashes: dict[Path, str | None] | None = None
+               ) -> tuple[dict | None, str]:
+    """Whether ``beat``'s published files in ``out`` can be reused.
+
+    Returns
+    -------
+    (stamp, reason)
+        The stamp and ``""`` if the beat is up to date; else ``None`` and
+        why not: ``"not rendered before"``, ``"stamp from an older build"``,
+        ``"settings changed"``, ``"<file> changed"``, ``"<file> deleted"``
+        (a source the render imported), or ``"damaged: <path>
+        (<why>)"`` / ``"missing: <path>"`` for a published file that is not
+        what was published (also for a damaged stamp).
+
+    ``hashes`` caches source hashes across the beats of one build.
+    """
+    hashes = {} if hashes is None else hashes
     stamp = _stamp_path(out, beat)
-    video, captions = out / "beats" / f"{beat.slug}.mp4", out / "beats" / f"{beat.slug}.srt"
     try:
         info = json.loads(stamp.read_text())
-    except (OSError, ValueError):
-        return None
-    if info.get("key") == key and video.exists() and captions.exists():
-        return info
-    return None
+        if not isinstance(info, dict) or not isinstance(info.get("duration"), (int, float)):
+            raise ValueError("not a stamp")
+    except FileNotFoundError:
+        return None, "not rendered before"
+    except (OSError, ValueError) as e:
+        why = e.strerror if isinstance(e, OSError) else "not a valid stamp"
+        return None, _damage(stamp, why)
+    files, sources = info.get("files"), info.get("sources")
+    if not isinstance(files, dict) or not isinstance(sources, list) or not sources:
+        return None, "stamp from an older build"
+    # Damage first: whatever else changed, the user hears that a published file was harmed.
+    for path in _beat_files(out, beat):
+        if why := verify(path, files.get(path.name)):
+            return None, _damage(path, why)
+    if info.get("key") != key:
+        return None, "settings changed"
+    for source in sources:
+        try:
+            path = ROOT / source["path"]  # an absolute path stays absolute
+            recorded = source["sha256"]
+        except (TypeError, KeyError):
+            return None, _damage(stamp, "not a valid stamp")
+        if path not in hashes:
+            try:
+                hashes[path] = sha256_file(path)
+            except OSError:
+                hashes[path] = None
+        if hashes[path] is None:
+            return None, f"{source['path']} deleted"
+        if hashes[path] != recorded:
+            return None, f"{source['path']} changed"
+    return info, ""
 
 
-def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = False) -> BeatResult:
-    """Render ``beat`` in its own manim process and publish its MP4 and captions."""
+def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = False,
+               checked: tuple[dict | None, str] | None = None) -> BeatResult:
+    """Render ``beat`` in its own manim process and publish its MP4 and captions.
+
+    Unless ``force``, a beat that :func:`check_beat` finds up to date is
+    reused (``checked`` is that check's result, if the caller made it).
+    """
     key = beat.fingerprint(quality)
-    video, captions = out / "beats" / f"{beat.slug}.mp4", out / "beats" / f"{beat.slug}.srt"
-    if not force and (info := _up_to_date(out, beat, key)):
-        return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False, facts=info.get("worker"))
+    video, captions = _beat_files(out, beat)
+    info, reason = (None, "forced") if force else (checked or check_beat(out, beat, key))
+    if info is not None:
+        return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False, facts=info.get("worker"),
+                          files=info.get("files"))
     staging = media / ".staging" / quality / beat.slug
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    try:
+        return _render_and_publish(beat, quality, out, media, staging, key, reason)
+    finally:  # rendered, failed or refused by the disk: the staging folder goes (a kill leaves it to clean_stale)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _render_and_publish(beat: Beat, quality: str, out: Path, media: Path, staging: Path, key: str,
+                        reason: str) -> BeatResult:
+    video, captions = _beat_files(out, beat)
+    stamp_file = _stamp_path(out, beat)
     log = out / "logs" / f"{beat.slug}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # The worker takes the scene's file, so scenes from outside scenes/ render too.
@@ -300,24 +421,26 @@ def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = F
     facts = _worker_facts(log)
     produced = Path(facts["video"]) if facts else None
     if proc.returncode != 0 or produced is None or not produced.exists():
-        shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
     (video.parent).mkdir(parents=True, exist_ok=True)
     srt_file = produced.with_suffix(".srt")
     duration = probe(produced).duration
-    with atomic_path(video) as tmp:
-        shutil.move(produced, tmp)
-    with atomic_path(captions) as tmp:
-        if srt_file.exists():
-            shutil.move(srt_file, tmp)
-        else:
-            tmp.write_text("")
+    if not srt_file.exists():
+        srt_file.write_text("")
+    sources = facts.pop("sources", None)
+    # The old stamp goes first: a stamp never vouches for files it did not see published.
+    stamp_file.unlink(missing_ok=True)
+    files = {}
+    for source, target in ((produced, video), (srt_file, captions)):
+        files[target.name] = file_record(source)
+        with atomic_path(target) as tmp:
+            shutil.move(source, tmp)
     stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
-             "quality": quality, "render_seconds": round(wall, 2), "worker": facts}
-    with atomic_path(_stamp_path(out, beat)) as tmp:
+             "quality": quality, "render_seconds": round(wall, 2), "settings": _settings(beat, quality),
+             "sources": sources, "files": files, "worker": facts}
+    with atomic_path(stamp_file) as tmp:
         tmp.write_text(json.dumps(stamp, indent=2))
-    shutil.rmtree(staging, ignore_errors=True)
-    return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts)
+    return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files)
 
 
 def _worker_facts(log: Path) -> dict | None:
@@ -357,20 +480,28 @@ def render_beats(
     :class:`BuildError` is raised naming every failed beat and its error.
     Before any worker starts, :func:`check_system` checks LaTeX and
     Cairo/Pango (if any beat needs rendering), and :func:`clean_stale`
-    removes what a killed run left.
+    removes what a killed run left. Each beat is checked with
+    :func:`check_beat`; a damaged or missing published file is reported
+    (``damaged: <path> (<why>): re-rendering``) and the beat rendered again.
     """
     check_quality(quality)
     media = media or ROOT / "media"
     out = output_dir(quality, media)
-    if force or any(not _up_to_date(out, b, b.fingerprint(quality)) for b in chosen):
-        check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
     jobs = jobs or os.cpu_count() or 1
     results: dict[int, BeatResult] = {}
     failures: list[str] = []
     with _build_lock(out, report), ThreadPoolExecutor(max_workers=jobs) as pool:
+        hashes: dict[Path, str | None] = {}
+        checked = {b.order: (None, "forced") if force else check_beat(out, b, b.fingerprint(quality), hashes)
+                   for b in chosen}
+        for _, reason in checked.values():
+            if reason.startswith(("damaged: ", "missing: ")):
+                report(f"{reason}: re-rendering")
+        if any(info is None for info, _ in checked.values()):
+            check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
         if removed := clean_stale(quality, media):
             report(f"removed {removed} leftover(s) of an interrupted run")
-        futures = {pool.submit(render_one, b, quality, out, media, force): b for b in chosen}
+        futures = {pool.submit(render_one, b, quality, out, media, force, checked[b.order]): b for b in chosen}
         for n, future in enumerate(as_completed(futures), 1):
             beat = futures[future]
             try:
@@ -379,25 +510,32 @@ def render_beats(
                 failures.append(str(e))
                 report(f"[{n}/{len(chosen)}] FAILED {beat.slug}: {e}")
                 continue
+            except BaseException:  # a full or read-only disk: stop rendering, say so
+                for f in futures:
+                    f.cancel()
+                raise
             results[beat.order] = r
-            how = f"rendered in {r.wall:.1f} s" if r.rendered else "up to date"
+            how = f"rendered in {r.wall:.1f} s ({r.reason})" if r.rendered else "up to date"
             report(f"[{n}/{len(chosen)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")
     if failures:
         raise BuildError("; ".join(failures))
     return [results[b.order] for b in chosen]
 
 
-def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | None = None) -> dict:
+def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | None = None,
+                     report: Callable[[str], None] = print) -> dict:
     """Join every beat into ``lecture.mp4`` + ``lecture.srt`` + ``lecture.json``.
 
     Beat files left in ``beats/`` by an earlier order of the lecture (a slug
     no beat has now) are removed, so the folder holds exactly the lecture.
+    The lecture is joined again when any part changed or when its own MP4 or
+    captions are not what was written (reported through ``report``).
     Returns the chapter list (title, start, duration per beat).
     """
     out = output_dir(quality, media)
     with _build_lock(out, lambda line: None):
         _remove_orphans(out, {r.beat.slug for r in results})
-        return _assemble(results, quality, out)
+        return _assemble(results, quality, out, report)
 
 
 def _remove_orphans(out: Path, slugs: set[str]) -> list[Path]:
@@ -409,35 +547,42 @@ def _remove_orphans(out: Path, slugs: set[str]) -> list[Path]:
     return orphans
 
 
-def _assemble(results: Sequence[BeatResult], quality: str, out: Path) -> dict:
-    chapters, parts, start = [], [], 0.0
+def _assemble(results: Sequence[BeatResult], quality: str, out: Path,
+              report: Callable[[str], None] = lambda line: None) -> dict:
+    chapters, inputs, starts, start = [], [], [], 0.0
     for r in results:
+        starts.append(start)
         chapters.append({"order": r.beat.order, "slug": r.beat.slug, "title": r.beat.title,
                          "start": round(start, 3), "duration": round(r.duration, 3)})
-        parts.append((read_srt(r.captions), start))
+        # The parts as published (verified by the build); hashed here if the caller did not say.
+        files = r.files or {}
+        inputs.append({p.name: files.get(p.name) or file_record(p) for p in (r.video, r.captions)})
         start += r.duration
-    # A forced re-render keeps the fingerprint but replaces the file: its mtime says so.
-    key = hashlib.sha256(json.dumps([(r.beat.slug, _stamp_key(r), r.video.stat().st_mtime_ns)
-                                     for r in results]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([chapters, inputs], sort_keys=True).encode()).hexdigest()
     stamp = out / "lecture.json"
     video, captions = out / "lecture.mp4", out / "lecture.srt"
     try:
-        fresh = json.loads(stamp.read_text()).get("key") == key and video.exists() and captions.exists()
+        info = json.loads(stamp.read_text())
+        fresh = isinstance(info, dict) and info.get("key") == key
+    except FileNotFoundError:
+        info, fresh = None, False
     except (OSError, ValueError):
-        fresh = False
+        info, fresh = None, False
+        report(f"{_damage(stamp, 'not a valid stamp')}: joining the lecture again")
+    if fresh:
+        files = info.get("files")
+        for path in (video, captions):
+            if why := verify(path, files.get(path.name) if isinstance(files, dict) else None):
+                report(f"{_damage(path, why)}: joining the lecture again")
+                fresh = False
     if not fresh:
         concat_videos([r.video for r in results], video)
-        write_srt(concat_srt(parts), captions)
+        write_srt(concat_srt([(read_srt(r.captions), t) for r, t in zip(results, starts)]), captions)
+        files = {p.name: file_record(p) for p in (video, captions)}
         with atomic_path(stamp) as tmp:
-            tmp.write_text(json.dumps({"key": key, "quality": quality, "chapters": chapters}, indent=2))
+            tmp.write_text(json.dumps({"key": key, "quality": quality, "chapters": chapters,
+                                       "parts": inputs, "files": files}, indent=2))
     return {"video": video, "captions": captions, "chapters": chapters, "duration": start, "assembled": not fresh}
-
-
-def _stamp_key(r: BeatResult) -> str:
-    try:
-        return json.loads(_stamp_path(r.video.parent.parent, r.beat).read_text())["key"]
-    except (OSError, ValueError, KeyError):
-        return ""
 
 
 @contextmanager

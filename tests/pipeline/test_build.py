@@ -95,34 +95,3 @@ def test_an_invalid_preset_is_named_and_nothing_is_written(tmp_path):
     assert "invalid preset: eta must be a finite number > 0, got -0.1" in out.stderr
     assert "Traceback" not in out.stderr
     assert not media.exists()
-
-
-def test_a_change_re_renders_only_the_beats_that_depend_on_it(monkeypatch):
-    from dataclasses import replace
-
-    from scenes.pipeline.build import beats
-    from scenes.s08_bad_start import PriceOfBadStart
-
-    everything = beats()
-    before = {b.slug: b.fingerprint("low") for b in everything}
-    # A different sweep: only the beat that reads it changes.
-    monkeypatch.setattr(PriceOfBadStart, "sweep", replace(PriceOfBadStart.sweep, z_max=9.0))
-    after = {b.slug: b.fingerprint("low") for b in everything}
-    assert [s for s in before if before[s] != after[s]] == ["08-bad-start"]
-    # Another quality renders everything anew.
-    assert all(b.fingerprint("high") != after[b.slug] for b in everything)
-
-
-def test_editing_one_beat_file_changes_only_its_fingerprint(tmp_path, monkeypatch):
-    import scenes.pipeline.build as build
-    from scenes.pipeline.build import Beat, beats
-
-    everything = beats()
-    before = {b.slug: b.fingerprint("low") for b in everything}
-    target = everything[2]
-    copy = tmp_path / target.file.name
-    copy.write_text(target.file.read_text() + "\n# a teacher's edit\n")
-    monkeypatch.setattr(Beat, "file", property(lambda b: copy if b.slug == target.slug else
-                                               build.Path(build.inspect.getfile(b.scene))))
-    after = {b.slug: b.fingerprint("low") for b in everything}
-    assert [s for s in before if before[s] != after[s]] == [target.slug]
