@@ -1,19 +1,39 @@
-"""Command line: ``python -m scenes render|export|preview|bench`` (what ``make`` runs)."""
+"""Command line: ``python -m scenes render|export|preview|bench`` (what ``make`` runs).
+
+A bad input or a failing disk ends the command with one line on stderr,
+``error: <path>: <cause>`` (read-only, no space left, not a folder, a
+damaged video), and exit status 2; published files are only ever replaced by
+a rename, so none is lost.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 import time
 from collections.abc import Sequence
+
+import av.error
 
 from scenes.pipeline.bench import add_bench_parser, positive_int
 from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
 from scenes.pipeline.build import (ROOT, BuildError, assemble_lecture, output_dir,
                           render_beats, select_beats)
 
-__all__ = ["main"]
+__all__ = ["main", "media_folder", "describe_error"]
+
+#: errno → what it means for a folder the build writes.
+CAUSES = {
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "not writable (permission denied)",
+    errno.EPERM: "not writable (operation not permitted)",
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.ENOTDIR: "not a folder",
+    errno.ENAMETOOLONG: "name too long",
+}
 
 
 def _rel(path) -> str:
@@ -25,6 +45,44 @@ def _rel(path) -> str:
 
 def _size(path) -> str:
     return f"{path.stat().st_size / 1e6:.1f} MB"
+
+
+def media_folder(text: str) -> Path:
+    """argparse type for ``--media``: a folder, or a path where one can be made.
+
+    Refuses an empty name (it would mean the current folder, the
+    repository) and a path that is, or runs through, a file.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty name")
+    path = Path(text)
+    if (blocker := _file_in_the_way(path)) is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder ({str(blocker)!r} is a file)")
+    return path
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The file among ``path`` and its parents, if one is in the way of a folder."""
+    for part in (path, *path.parents):
+        try:
+            if part.exists():
+                return None if part.is_dir() else part
+        except OSError:
+            return None
+    return None
+
+
+def describe_error(e: OSError | av.error.FFmpegError) -> str:
+    """One line for a failed file operation: ``<path>: <cause>``."""
+    filename = getattr(e, "filename", None) or getattr(e, "filename2", None)
+    code = getattr(e, "errno", None)
+    cause = CAUSES.get(code) if isinstance(e, OSError) else None
+    if isinstance(e, av.error.FFmpegError):
+        cause = f"{e.strerror or e} (not a readable video)"
+    elif code in (errno.ENOTDIR, errno.EEXIST) and filename and (blocker := _file_in_the_way(Path(filename))):
+        cause = "not a folder" + (f" ({_rel(blocker)} is a file)" if blocker != Path(filename) else "")
+    cause = cause or e.strerror or str(e)
+    return f"{_rel(Path(filename)) if filename else 'a file'}: {cause}"
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -41,7 +99,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.beats:
         print(f"\nDone in {time.perf_counter() - started:.1f} s (lecture not assembled: beats were chosen).")
         return 0
-    lecture = assemble_lecture(results, quality, media=args.media)
+    lecture = assemble_lecture(results, quality, media=args.media, report=lambda line: print(line, flush=True))
     print(f"  {_rel(lecture['video']):<40} {lecture['duration']:6.1f} s  {_size(lecture['video']):>8}"
           f"   + {lecture['captions'].name}, {len(lecture['chapters'])} chapters")
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
@@ -82,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render only this beat (scene name or slug); repeatable")
     render.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     render.add_argument("--force", action="store_true", help="render even beats that are up to date")
-    render.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
+    render.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     render.add_argument("--lecture", default=None, metavar="MODULE[:LIST]",
                         help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)")
     render.set_defaults(func=cmd_render)
@@ -92,12 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="export only this beat (scene name or slug); repeatable")
     export.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
-    export.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
+    export.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     export.set_defaults(func=cmd_export)
 
     preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet")
     preview.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
-    preview.add_argument("--media", type=Path, default=None, help="media folder (default: ./media in the repo)")
+    preview.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     preview.set_defaults(func=cmd_preview)
 
     add_bench_parser(sub)
@@ -110,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except BuildError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except (OSError, av.error.FFmpegError) as e:
+        print(f"error: {describe_error(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: published files are untouched", file=sys.stderr)
