@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from neuron.checks import reals
+
 __all__ = ["sigmoid", "sigmoid_prime", "sigmoid_and_prime"]
 
 
@@ -18,7 +20,7 @@ def sigmoid(z: ArrayLike) -> NDArray[np.float64]:
     Parameters
     ----------
     z
-        Weighted input, any shape.
+        Weighted input, any shape; real (±inf allowed, NaN refused).
 
     Returns
     -------
@@ -43,7 +45,7 @@ def sigmoid_prime(z: ArrayLike) -> NDArray[np.float64]:
     Parameters
     ----------
     z
-        Weighted input, any shape.
+        Weighted input, any shape; real (±inf allowed, NaN refused).
 
     Returns
     -------
@@ -68,12 +70,21 @@ def sigmoid_and_prime(
     Parameters
     ----------
     z
-        Weighted input, any shape.
+        Weighted input, any shape; real (±inf allowed, NaN refused).
     out
         Optional scratch arrays ``(a, prime, work)`` shaped like ``z``: the
-        results are written into the first two and nothing is allocated (the
-        descent loop reuses them every epoch). Without it, fresh arrays.
+        results are written into the first two and nothing is allocated or
+        checked (the descent loops, which checked their inputs once, reuse
+        them every epoch). Without it, ``z`` is checked and fresh arrays
+        are returned.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` holds a NaN or anything but numbers (without ``out``).
     """
+    if out is None:
+        z = reals("z", z, allowed="real numbers (±inf allowed, not NaN)", finite=False)
     z = np.asarray(z, dtype=np.float64)
     a, prime, e = out if out is not None else (np.empty_like(z), np.empty_like(z), np.empty_like(z))
     np.abs(z, out=e)

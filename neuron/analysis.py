@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from neuron.activation import sigmoid
+from neuron.activation import sigmoid, sigmoid_and_prime
+from neuron.checks import fail, fraction, positive, real, reals, target, whole
 from neuron.costs import Cost
 from neuron.descent import Trajectory
 
@@ -41,11 +42,12 @@ def plateau_end(trajectory: Trajectory, drop: float = 0.1) -> int:
     int
         The epoch number; 0 if the cost did not fall at all.
     """
-    if not 0.0 < drop < 1.0:
-        raise ValueError(f"drop must be in (0, 1), got {drop!r}")
+    if not isinstance(trajectory, Trajectory):
+        fail("trajectory", "a Trajectory", trajectory)
+    fraction("drop", drop)
     cost = np.asarray(trajectory.cost)
     if cost.ndim != 1:
-        raise ValueError(f"plateau_end takes one start (1-D cost), got shape {cost.shape}")
+        fail("trajectory", "one start (1-D arrays; see Trajectory.select)", cost.shape)
     fall = cost[0] - cost[-1]
     if fall <= 0.0:
         return 0
@@ -73,34 +75,46 @@ def epochs_to_reach(
     cost
         The cost to minimise.
     z0
-        Starting weighted inputs, any shape.
+        Starting weighted inputs, finite, any shape.
     x, y, eta
-        Training example and learning rate.
+        Training example (x finite, y in [0, 1]) and learning rate (> 0).
     threshold
-        Output level a must drop below (meant for y below it).
+        Output level a must drop below, in (0, 1) (meant for y below it).
     max_epochs
-        Give up after this many epochs.
+        Give up after this many epochs, a whole number ≥ 0.
 
     Returns
     -------
     numpy.ndarray
         Epoch counts as floats, ``inf`` where ``max_epochs`` was not enough,
         0 where the start is already below the threshold.
+
+    Raises
+    ------
+    ValueError
+        One line naming the first argument that is not allowed.
     """
-    b = np.array(z0, dtype=np.float64)
+    if not isinstance(cost, Cost):
+        fail("cost", "a Cost (QUADRATIC or CROSS_ENTROPY)", cost)
+    b = reals("z0", z0).copy()
+    x, y = real("x", x), target("y", y)
+    eta, threshold = positive("eta", eta), fraction("threshold", threshold)
+    max_epochs = whole("max_epochs", max_epochs, 0)
     w = np.zeros_like(b)
     needed = np.full(b.shape, np.inf)
-    needed[sigmoid(w * x + b) < threshold] = 0.0
+    needed[sigmoid(b) < threshold] = 0.0
     active = ~np.isfinite(needed)
     for epoch in range(1, max_epochs + 1):
         if not active.any():
             break
         wa, ba = w[active], b[active]
-        delta = cost.delta(wa * x + ba, y)
+        z = wa * x + ba
+        scratch = (np.empty_like(z), np.empty_like(z), np.empty_like(z))
+        delta = cost.delta(z, y, out=scratch)  # checked above: the unchecked fast path
         wa = wa - eta * delta * x
         ba = ba - eta * delta
         w[active], b[active] = wa, ba
-        done = sigmoid(wa * x + ba) < threshold
+        done = sigmoid_and_prime(wa * x + ba, scratch)[0] < threshold
         idx = np.flatnonzero(active)[done]
         needed.flat[idx] = epoch
         active.flat[idx] = False
@@ -120,11 +134,16 @@ def log_loss_of_output(a: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
         Output in the open interval (0, 1).
     y
         Desired output in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If an ``a`` is not strictly between 0 and 1 (or NaN), or a ``y``
+        is outside [0, 1].
     """
-    a = np.asarray(a, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if np.any((a <= 0.0) | (a >= 1.0)):
-        raise ValueError("a must lie strictly between 0 and 1 (σ never reaches either)")
+    a = reals("a", a, allowed="strictly between 0 and 1 (σ never reaches either)", lo=0.0, hi=1.0,
+              open_interval=True)
+    y = reals("y", y, allowed="in [0, 1]", lo=0.0, hi=1.0)
     with np.errstate(invalid="ignore"):
         first = np.where(y > 0, y * np.log(a), 0.0)
         second = np.where(y < 1, (1.0 - y) * np.log1p(-a), 0.0)
@@ -135,9 +154,10 @@ def log_loss_minimiser(y: ArrayLike, resolution: int = 100_001) -> NDArray[np.fl
     """The output a in (0, 1) that minimises the log-loss for each ``y``.
 
     Found by brute force on a grid (not by the closed form a = y), so a test
-    can compare the two honestly.
+    can compare the two honestly. ``y`` in [0, 1]; ``resolution`` ≥ 3 grid points.
     """
-    y = np.atleast_1d(np.asarray(y, dtype=np.float64))
+    y = np.atleast_1d(reals("y", y, allowed="in [0, 1]", lo=0.0, hi=1.0))
+    resolution = whole("resolution", resolution, 3)
     grid = np.linspace(0.0, 1.0, resolution)[1:-1]
     losses = log_loss_of_output(grid[None, :], y[:, None])
     return grid[np.argmin(losses, axis=1)]
@@ -152,17 +172,32 @@ def book_widget_descend(
     ∂C/∂z = a − y, so the step grows as a → 1 and ignores σ′(z) entirely.
     Kept only to document the difference; the lecture uses the correct rule.
 
+    Only z = w·x + b matters for the output, and the rule moves it by
+    −η·(1 − a)⁻¹·(x² + 1), with 1/(1 − a) = 1 + e^z written from z: no
+    division by a rounded-to-zero 1 − a. Past z ≈ 709 that step overflows,
+    truly larger than any float, and the next output is 0, as it truly is.
+
+    Parameters
+    ----------
+    w0, b0, x
+        Start and input, finite.
+    eta
+        Learning rate, finite and > 0.
+    epochs
+        Number of updates, a whole number ≥ 0.
+
     Returns
     -------
     numpy.ndarray
         The output a after each epoch, epoch 0 first.
     """
-    w, b = float(w0), float(b0)
+    w0, b0, x = real("w0", w0), real("b0", b0), real("x", x)
+    eta, epochs = positive("eta", eta), whole("epochs", epochs, 0)
+    z = w0 * x + b0
     outputs = np.empty(epochs + 1)
     for epoch in range(epochs + 1):
-        a = float(sigmoid(w * x + b))
-        outputs[epoch] = a
-        step = 1.0 / (1.0 - a)
-        w -= eta * step * x
-        b -= eta * step
+        outputs[epoch] = sigmoid(z)
+        with np.errstate(over="ignore"):
+            step = 1.0 + np.exp(z)  # 1/(1 − a)
+        z = z - eta * step * (x * x + 1.0)
     return outputs

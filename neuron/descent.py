@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from neuron.activation import sigmoid
+from neuron.checks import fail, positive, real, reals, target, whole
 from neuron.costs import Cost
 from neuron.gradients import gradient
 
@@ -87,7 +88,9 @@ class Trajectory:
 
         Scenes drive a ``ValueTracker`` over the epoch index; this turns its
         value into w, b, z, a and cost without ever stepping the maths.
+        Epochs outside the run are clamped to its ends.
         """
+        epoch = real("epoch", epoch, allowed="a real number (not NaN)", finite=False)
         t = float(np.clip(epoch, self.epoch[0], self.epoch[-1]))
         i = int(np.searchsorted(self.epoch, t, side="right") - 1)
         i = min(i, len(self.epoch) - 2) if len(self.epoch) > 1 else 0
@@ -123,24 +126,29 @@ def descend(
     Parameters
     ----------
     cost
-        The cost to minimise.
+        The cost to minimise (``QUADRATIC`` or ``CROSS_ENTROPY``).
     w0, b0
-        Starting weight(s) and bias(es); broadcast together, any shape.
+        Starting weight(s) and bias(es); finite, broadcast together, any shape.
     x, y
-        The training example.
+        The training example: x finite, y in [0, 1].
     eta
-        Learning rate η.
+        Learning rate η, finite and > 0.
     epochs
-        Number of updates.
+        Number of updates, a whole number ≥ 0.
     record_every
-        Keep every k-th epoch (the start and the last epoch are always kept).
-        ``record_every=epochs`` keeps just the two ends: what a large grid
-        of starts wants.
+        Keep every k-th epoch, k a whole number ≥ 1 (the start and the last
+        epoch are always kept). ``record_every=epochs`` keeps just the two
+        ends: what a large grid of starts wants.
 
     Returns
     -------
     Trajectory
         Arrays of shape ``(n_recorded, *broadcast(w0, b0).shape)``.
+
+    Raises
+    ------
+    ValueError
+        One line naming the first argument that is not allowed.
 
     Examples
     --------
@@ -149,9 +157,16 @@ def descend(
     >>> t.a.shape
     (301,)
     """
-    w, b = np.broadcast_arrays(np.asarray(w0, dtype=np.float64), np.asarray(b0, dtype=np.float64))
-    w, b = w.copy(), b.copy()
-    keep = sorted({*range(0, epochs + 1, max(1, int(record_every))), epochs})
+    if not isinstance(cost, Cost):
+        fail("cost", "a Cost (QUADRATIC or CROSS_ENTROPY)", cost)
+    w0, b0 = reals("w0", w0), reals("b0", b0)
+    x, y, eta = real("x", x), target("y", y), positive("eta", eta)
+    epochs, record_every = whole("epochs", epochs, 0), whole("record_every", record_every, 1)
+    try:
+        w, b = (v.copy() for v in np.broadcast_arrays(w0, b0))
+    except ValueError:
+        fail("w0 and b0", "arrays that broadcast together", (w0.shape, b0.shape))
+    keep = sorted({*range(0, epochs + 1, record_every), epochs})
     ws = np.empty((len(keep), *w.shape))
     bs = np.empty_like(ws)
     # Scratch arrays reused every epoch: a 400 × 400 grid allocates nothing in the loop.

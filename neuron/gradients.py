@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from neuron.activation import sigmoid, sigmoid_prime
+from neuron.checks import fail, reals
 from neuron.costs import Cost
 
 __all__ = ["ChainRule", "chain_rule", "gradient"]
@@ -53,6 +54,13 @@ class ChainRule:
     dC_db: NDArray[np.float64]
 
 
+def _checked(cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike) -> tuple[NDArray[np.float64], ...]:
+    """Check the cost and that w, b and x are finite (y is checked by the cost)."""
+    if not isinstance(cost, Cost):
+        fail("cost", "a Cost (QUADRATIC or CROSS_ENTROPY)", cost)
+    return reals("w", w), reals("b", b), reals("x", x)
+
+
 def chain_rule(cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike, y: ArrayLike) -> ChainRule:
     """Evaluate each factor of the chain rule for ``cost`` at (w, b).
 
@@ -61,9 +69,9 @@ def chain_rule(cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike, y: ArrayLik
     cost
         ``QUADRATIC`` or ``CROSS_ENTROPY`` (anything with ``dC_da`` and ``delta``).
     w, b
-        Weight and bias, broadcastable against each other.
+        Weight and bias, finite, broadcastable against each other.
     x
-        Input.
+        Input, finite.
     y
         Desired output in [0, 1].
 
@@ -72,6 +80,11 @@ def chain_rule(cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike, y: ArrayLik
     ChainRule
         The factors and the resulting gradient.
 
+    Raises
+    ------
+    ValueError
+        One line naming the first argument that is not allowed.
+
     Examples
     --------
     >>> from neuron.costs import CROSS_ENTROPY
@@ -79,7 +92,7 @@ def chain_rule(cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike, y: ArrayLik
     >>> bool(np.isclose(g.dC_dw, g.a))  # x(a − y) with x = 1, y = 0
     True
     """
-    w, b, x = (np.asarray(v, dtype=np.float64) for v in (w, b, x))
+    w, b, x = _checked(cost, w, b, x)
     z = w * x + b
     delta = cost.delta(z, y)
     return ChainRule(
@@ -97,7 +110,7 @@ def chain_rule(cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike, y: ArrayLik
 def gradient(
     cost: Cost, w: ArrayLike, b: ArrayLike, x: ArrayLike, y: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return (∂C/∂w, ∂C/∂b) for ``cost`` at (w, b)."""
-    w, b, x = (np.asarray(v, dtype=np.float64) for v in (w, b, x))
+    """Return (∂C/∂w, ∂C/∂b) for ``cost`` at (w, b); arguments as for :func:`chain_rule`."""
+    w, b, x = _checked(cost, w, b, x)
     delta = cost.delta(w * x + b, y)
     return delta * x, delta

@@ -29,9 +29,14 @@ def _d(v: float) -> Decimal:
     return Decimal(float(v))
 
 
-def _context():
-    """``PRECISION`` digits and an exponent range wide enough for e^(±10¹⁵)."""
-    return localcontext(prec=PRECISION, Emax=MAX_EMAX, Emin=MIN_EMIN)
+def context(z: float = 0.0):
+    """``PRECISION`` digits more than 1 ± e^−|z| needs, and an unbounded exponent range.
+
+    At z = 100, a = σ(z) is 1 − e^−100: 1 − a keeps 50 significant digits
+    only if a carries 44 more. Pointwise checks at large |z| pass that z.
+    """
+    extra = math.ceil(abs(z) / math.log(10)) if math.isfinite(z) else 0
+    return localcontext(prec=PRECISION + extra, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def sigma(z: Decimal) -> Decimal:
@@ -79,7 +84,7 @@ def descend(
     rounded once from ``PRECISION`` digits.
     """
     rows: dict[str, list[float]] = {k: [] for k in ("w", "b", "z", "a", "cost", "dC_dw", "dC_db")}
-    with _context():
+    with context():
         W, B, X, Y, ETA = _d(w), _d(b), _d(x), _d(y), _d(eta)
         for epoch in range(epochs + 1):
             z = W * X + B
@@ -96,7 +101,7 @@ def descend(
 def book_widget(w: float, b: float, *, x: float, eta: float, epochs: int) -> list[float]:
     """Outputs of Nielsen's chapter-3 widget: steps η·x/(1 − a) and η/(1 − a)."""
     out = []
-    with _context():
+    with context():
         W, B, X, ETA = _d(w), _d(b), _d(x), _d(eta)
         for _ in range(epochs + 1):
             z = W * X + B
@@ -138,7 +143,7 @@ def epochs_below_exact(
     cross_entropy: bool, z0: float, threshold: float, *, x: float, y: float, eta: float, limit: int
 ) -> float:
     """:func:`epochs_below` for one threshold at ``PRECISION`` digits (slow; a few starts only)."""
-    with _context():
+    with context():
         W, B, X, Y, ETA, T = Decimal(0), _d(z0), _d(x), _d(y), _d(eta), _d(threshold)
         for epoch in range(limit + 1):
             z = W * X + B

@@ -202,6 +202,14 @@ def test_book_widget_rule_matches_the_reference(w, b, x, eta):
     np.testing.assert_allclose(book_widget_descend(w, b, x=x, eta=eta, epochs=300), expected, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("w,b,x", [(0.0, 37.0, 1.0), (0.5, 40.0, -2.0), (1.0, 600.0, 0.0), (0.0, 1000.0, 1.0),
+                                   (0.0, -1000.0, 1.0), (-100.0, 0.0, 10.0)])
+def test_book_widget_rule_is_finite_and_right_where_sigma_saturates(w, b, x):
+    got = book_widget_descend(w, b, x=x, eta=0.005, epochs=50)
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, ref.book_widget(w, b, x=x, eta=0.005, epochs=50), rtol=1e-12, atol=1e-300)
+
+
 def test_book_widget_rule_is_not_the_lectures_rule():
     book = book_widget_descend(LESSON.bad.w, LESSON.bad.b, x=LESSON.x, eta=LESSON.eta, epochs=LESSON.epochs)
     ours = LESSON.run("bce", "bad").a
