@@ -61,8 +61,6 @@ __all__ = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-#: This package: it runs renders but draws nothing, so it is not a source of a beat.
-PIPELINE = Path(__file__).resolve().parent
 #: When this process started importing (a source edited after it may not be what was imported).
 _STARTED_NS = time.time_ns()
 
@@ -182,9 +180,10 @@ def project_sources(since_ns: int | None = None) -> list[dict[str, str | None]]:
 
     A project file is the file of a module in ``sys.modules`` that is not
     part of the Python installation (standard library, ``site-packages``,
-    ``dist-packages``, the virtualenv) nor of this pipeline package: the
-    beat's own file, the beats it inherits from, the shared scene code,
-    :mod:`neuron` with its presets, a test's scratch modules. Importing is
+    ``dist-packages``, the virtualenv): the beat's own file, the beats it
+    inherits from, the shared scene code, :mod:`neuron` with its presets,
+    the worker itself and the pipeline modules it uses to set up the render
+    (the quality table), a test's scratch modules. Importing is
     the only way code gets into a render, and a new import can only appear
     by editing a file already listed, so the list is complete.
 
@@ -209,8 +208,7 @@ def project_sources(since_ns: int | None = None) -> list[dict[str, str | None]]:
         if not file or not os.path.isfile(file):
             continue
         path = Path(file).resolve()
-        if ({"site-packages", "dist-packages"} & set(path.parts) or path.is_relative_to(PIPELINE)
-                or any(path.is_relative_to(d) for d in environment)):
+        if {"site-packages", "dist-packages"} & set(path.parts) or any(path.is_relative_to(d) for d in environment):
             continue
         name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
         if name in found:
@@ -278,7 +276,9 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         known = _seed_tex(Path(tex_dir), work_tex)
         config.tex_dir = str(work_tex)
         config.disable_caching = True
+        # The build prints its own quieter progress; ``manim render`` keeps Manim's.
         config.progress_bar = "none"
+        config.verbosity = "WARNING"
         module = load_module(target)
         config.input_file = str(module.__file__)
         scene_cls = getattr(module, scene_name)
