@@ -82,6 +82,14 @@ def test_cross_entropy_outer_factor_at_saturation(z, y, want):
         assert float(CROSS_ENTROPY.dC_da(z, y)) == pytest.approx(want, rel=1e-15, abs=0)
 
 
+@pytest.mark.parametrize("z,y", [(710.0, 0.5), (711.0, 0.9), (-711.0, 0.1), (709.5, 0.0), (-709.5, 1.0)])
+def test_cross_entropy_outer_factor_is_finite_up_to_the_float_limit(z, y):
+    # e^z alone overflows here; (1 − y)·e^z does not.
+    want = expected(CROSS_ENTROPY, "dC_da", z, y)
+    assert math.isfinite(want)
+    assert float(CROSS_ENTROPY.dC_da(z, y)) == pytest.approx(want, rel=1e-12)
+
+
 def test_cross_entropy_finite_and_accurate_at_saturation():
     z = np.array([-1000.0, -40.0, 40.0, 1000.0])
     with warnings.catch_warnings():
