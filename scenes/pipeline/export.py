@@ -150,15 +150,28 @@ def _export_entries(sources: Sequence[ClipSource], keep: Sequence[ClipSource], f
     entries: dict[str, dict] = {}
     for src in sorted([*sources, *keep], key=lambda s: (s.order == 0, s.order)):
         old = previous.get(src.slug)
-        if _fresh(old, src, folder, report):
+        parts = _parts(src, entries, folder)
+        if _fresh(old, src, folder, report) and old.get("parts") == _parts_record(parts):
             entries[src.slug] = old
             report(f"  {src.slug:<22} up to date")
         elif src in sources:
-            parts = {name: [folder / entries[c["slug"]]["files"][name]["name"] for c in src.chapters]
-                     for name in FORMATS} if src.kind == "lecture" else {}
-            entries[src.slug] = export_clip(src, folder, parts)
+            entry = export_clip(src, folder, {name: [folder / p["name"] for p in ps] for name, ps in parts.items()})
+            entries[src.slug] = {**entry, **({"parts": _parts_record(parts)} if parts else {})}
             report(f"  {src.slug:<22} exported ({_total(entries[src.slug]) / 1e6:.1f} MB)")
     return list(entries.values())
+
+
+def _parts(src: ClipSource, entries: dict[str, dict], folder: Path) -> dict[str, list[dict]]:
+    """For the lecture: its beats' verified files in ``folder`` by format, for formats every beat has."""
+    if src.kind != "lecture" or not all(c["slug"] in entries for c in src.chapters):
+        return {}
+    files = [entries[c["slug"]]["files"] for c in src.chapters]
+    return {name: [f[name] for f in files] for name in FORMATS if all(name in f for f in files)}
+
+
+def _parts_record(parts: dict[str, list[dict]]) -> dict[str, list[str]] | None:
+    """What the lecture was joined from: each part's sha256 by format (``None`` for a beat)."""
+    return {name: [p["sha256"] for p in ps] for name, ps in parts.items()} if parts else None
 
 
 def _total(entry: dict) -> int:
