@@ -8,20 +8,23 @@ and the same validation).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from neuron.checks import fail, fraction, positive, real, target, whole
 from neuron.costs import COSTS, Cost, get_cost
 from neuron.descent import Trajectory, descend
 
 __all__ = [
     "MAX_EPOCHS",
+    "MAX_PARAMETER",
+    "MAX_INPUT",
     "Start",
     "Lesson",
     "Sweep",
     "TargetSweep",
+    "ACTIVE",
     "LESSON",
     "SWEEP",
     "TARGETS",
@@ -31,16 +34,33 @@ __all__ = [
 #: typo (an extra three zeros) fails fast instead of eating memory.
 MAX_EPOCHS = 100_000
 
+#: Largest |w| and |b| of a start (and |z₀| of the sweep), and largest |x|.
+#: Together they keep every starting weighted input at |z₀| = |w·x + b| ≤
+#: 50·10 + 50 = 550, where σ can still show it honestly: the slope the
+#: lecture is about, σ′(z₀) ≈ e^−|z₀| ≥ e^−550 ≈ 1e−239, is a normal float64
+#: with all its digits, and so are both costs' gradients at a wrong start.
+#: Past |z| ≈ 708 σ′ loses digits and past 745 it is exactly 0: a plot would
+#: show a flat slope that is not flat. (The core itself is tested correct up
+#: to |z| = 1000.) A typo such as ``1e308`` fails here instead of printing a
+#: 309-digit number.
+MAX_PARAMETER = 50.0
+MAX_INPUT = 10.0
 
-def _finite(name: str, value: object) -> float:
-    """Return ``value`` as a float or raise a ValueError naming ``name``."""
-    try:
-        f = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}") from None
-    if not math.isfinite(f):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return f
+
+def _bounded(name: str, value: object, limit: float) -> float:
+    """A finite real number in [−limit, limit]."""
+    allowed = f"a finite number in [{-limit:g}, {limit:g}]"
+    v = real(name, value, allowed)
+    if abs(v) > limit:
+        fail(name, allowed, value)
+    return v
+
+
+def _levels(name: str, values: object, what: str) -> tuple[float, ...]:
+    """A non-empty tuple (or list) of numbers each in (0, 1), as floats."""
+    if not isinstance(values, (tuple, list)) or not values:
+        fail(name, f"a non-empty tuple of {what} in (0, 1)", values)
+    return tuple(fraction(f"{name}[{i}]", v) for i, v in enumerate(values))
 
 
 @dataclass(frozen=True)
@@ -50,9 +70,9 @@ class Start:
     Attributes
     ----------
     name
-        Short label (``"good"``, ``"bad"``).
+        Short label (``"good"``, ``"bad"``): a non-empty string.
     w, b
-        Initial weight and bias; finite.
+        Initial weight and bias; finite, |w|, |b| ≤ ``MAX_PARAMETER``.
     """
 
     name: str
@@ -60,8 +80,10 @@ class Start:
     b: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "w", _finite(f"start {self.name!r}: w", self.w))
-        object.__setattr__(self, "b", _finite(f"start {self.name!r}: b", self.b))
+        if not isinstance(self.name, str) or not self.name:
+            fail("start name", "a non-empty string", self.name)
+        object.__setattr__(self, "w", _bounded(f"start {self.name!r}: w", self.w, MAX_PARAMETER))
+        object.__setattr__(self, "b", _bounded(f"start {self.name!r}: b", self.b, MAX_PARAMETER))
 
 
 @dataclass(frozen=True)
@@ -71,7 +93,7 @@ class Lesson:
     Attributes
     ----------
     x
-        Input (finite).
+        Input, 0 < |x| ≤ ``MAX_INPUT`` (with x = 0 the weight does nothing).
     y
         Desired output, in [0, 1].
     eta
@@ -90,28 +112,22 @@ class Lesson:
     bad: Start = field(default_factory=lambda: Start("bad", 2.0, 2.0))
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "x", _finite("x", self.x))
-        y = _finite("y", self.y)
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"y must be in [0, 1], got {self.y!r}")
-        object.__setattr__(self, "y", y)
-        eta = _finite("eta", self.eta)
-        if eta <= 0.0:
-            raise ValueError(f"eta must be a finite number > 0, got {self.eta!r}")
-        object.__setattr__(self, "eta", eta)
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, (int, np.integer)):
-            raise ValueError(f"epochs must be a whole number in 1..{MAX_EPOCHS}, got {self.epochs!r}")
-        if not 1 <= self.epochs <= MAX_EPOCHS:
-            raise ValueError(f"epochs must be a whole number in 1..{MAX_EPOCHS}, got {self.epochs!r}")
-        object.__setattr__(self, "epochs", int(self.epochs))
+        x_allowed = f"a finite number with 0 < |x| <= {MAX_INPUT:g}"
+        x = real("x", self.x, x_allowed)
+        if not 0.0 < abs(x) <= MAX_INPUT:
+            fail("x", x_allowed, self.x)
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", target("y", self.y))
+        object.__setattr__(self, "eta", positive("eta", self.eta))
+        object.__setattr__(self, "epochs", whole("epochs", self.epochs, 1, MAX_EPOCHS))
         for name in ("good", "bad"):
             if not isinstance(getattr(self, name), Start):
-                raise ValueError(f"{name} must be a Start(name, w, b), got {getattr(self, name)!r}")
+                fail(name, "a Start(name, w, b)", getattr(self, name))
 
     def start(self, name: str) -> Start:
         """The start called ``name`` (``"good"`` or ``"bad"``)."""
         if name not in ("good", "bad"):
-            raise ValueError(f"start must be one of ['bad', 'good'], got {name!r}")
+            fail("start", "one of ['bad', 'good']", name)
         return getattr(self, name)
 
     def run(self, cost: str | Cost, start: str | Start) -> Trajectory:
@@ -132,11 +148,12 @@ class Sweep:
     Attributes
     ----------
     z_min, z_max
-        Range of starting weighted inputs (w₀ = 0, b₀ = z₀ with x = 1).
+        Range of starting weighted inputs (w₀ = 0, b₀ = z₀), within
+        ±``MAX_PARAMETER`` (b₀ is a start's bias), z_min < z_max.
     count
         Number of starts in the range, 2 … 100 000.
     thresholds
-        Output levels a must fall below, each in (0, 1).
+        Output levels a must fall below: a non-empty tuple, each in (0, 1).
     max_epochs
         Give up after this many epochs (1 … ``MAX_EPOCHS``).
     """
@@ -148,18 +165,15 @@ class Sweep:
     max_epochs: int = 60_000
 
     def __post_init__(self) -> None:
-        lo, hi = _finite("z_min", self.z_min), _finite("z_max", self.z_max)
+        lo = _bounded("z_min", self.z_min, MAX_PARAMETER)
+        hi = _bounded("z_max", self.z_max, MAX_PARAMETER)
         if not lo < hi:
-            raise ValueError(f"z_min must be < z_max, got z_min={self.z_min!r}, z_max={self.z_max!r}")
-        if not isinstance(self.count, (int, np.integer)) or not 2 <= self.count <= 100_000:
-            raise ValueError(f"count must be a whole number in 2..100000, got {self.count!r}")
-        if not isinstance(self.max_epochs, (int, np.integer)) or not 1 <= self.max_epochs <= MAX_EPOCHS:
-            raise ValueError(f"max_epochs must be a whole number in 1..{MAX_EPOCHS}, got {self.max_epochs!r}")
-        if not self.thresholds:
-            raise ValueError("thresholds must name at least one output level in (0, 1), got ()")
-        for t in self.thresholds:
-            if not 0.0 < _finite("threshold", t) < 1.0:
-                raise ValueError(f"each threshold must be in (0, 1), got {t!r}")
+            raise ValueError(f"z_min must be < z_max, got z_min={lo!r}, z_max={hi!r}")
+        object.__setattr__(self, "z_min", lo)
+        object.__setattr__(self, "z_max", hi)
+        object.__setattr__(self, "count", whole("count", self.count, 2, 100_000))
+        object.__setattr__(self, "thresholds", _levels("thresholds", self.thresholds, "output levels"))
+        object.__setattr__(self, "max_epochs", whole("max_epochs", self.max_epochs, 1, MAX_EPOCHS))
 
     def z0(self) -> np.ndarray:
         """The starting weighted inputs, evenly spaced."""
@@ -173,26 +187,15 @@ class TargetSweep:
     Attributes
     ----------
     values
-        The targets y, in the order shown; at least one, each in the open
-        interval (0, 1) (cross-entropy is minimised at a = y, and σ never
-        reaches 0 or 1).
+        The targets y, in the order shown; a non-empty tuple, each in the
+        open interval (0, 1) (cross-entropy is minimised at a = y, and σ
+        never reaches 0 or 1).
     """
 
     values: tuple[float, ...] = (0.1, 0.5, 0.85)
 
     def __post_init__(self) -> None:
-        if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
-            raise ValueError(f"values must be a tuple of targets in (0, 1), got {self.values!r}")
-        values = tuple(self.values)
-        if not values:
-            raise ValueError("values must name at least one target in (0, 1), got ()")
-        checked = []
-        for v in values:
-            f = _finite("values: target", v)
-            if not 0.0 < f < 1.0:
-                raise ValueError(f"values: each target must be in (0, 1), got {v!r}")
-            checked.append(f)
-        object.__setattr__(self, "values", tuple(checked))
+        object.__setattr__(self, "values", _levels("values", self.values, "targets"))
 
 
 #: The lecture as given: Nielsen's chapter 3 numbers.
