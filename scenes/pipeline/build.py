@@ -55,6 +55,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scenes.pipeline.audio import RATE, decode_audio, has_audio
 from scenes.pipeline.quality import QUALITIES
 from scenes.pipeline.media import (atomic_path, concat_srt, concat_videos, file_record, probe, read_srt,
                                    sha256_file, verify, write_srt)
@@ -85,6 +86,12 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Environment variables that choose the lesson's values (a preset file and a
 #: named set of them): part of every beat's key; a file's content is hashed.
 LESSON_ENV = ("LECTURE_LESSON", "LECTURE_SET")
+
+#: The narration's variables (see :mod:`scenes.narration`): who speaks, burned-in captions.
+NARRATION_ENV = ("LECTURE_VOICE", "LECTURE_CAPTIONS")
+
+#: Audio files a teacher may drop into a recordings folder.
+RECORDING_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a", ".opus")
 
 #: Installed packages whose version can change a frame: part of every beat's key.
 VERSIONED = ("manim", "av", "numpy", "pycairo", "manimpango")
@@ -202,9 +209,28 @@ def _settings(beat: Beat, quality: str) -> dict:
         except PackageNotFoundError:
             versions[package] = None
     lesson = {name: [os.environ.get(name), _content_hash(os.environ.get(name))] for name in LESSON_ENV}
+    narration = {name: os.environ.get(name) for name in NARRATION_ENV}
     return {"scene": [_shown(beat.file), beat.name], "quality": quality, "versions": versions,
             "manim.cfg": sha256_file(ROOT / "manim.cfg"), "worker env": WORKER_ENV,
-            "overrides": os.environ.get(OVERRIDES_ENV, "").strip(), "lesson": lesson}
+            "overrides": os.environ.get(OVERRIDES_ENV, "").strip(), "lesson": lesson,
+            "narration": narration, "recordings": _recordings(beat)}
+
+
+def _recordings(beat: Beat) -> dict[str, str]:
+    """With ``LECTURE_VOICE=recordings:<folder>``: the beat's recordings there, by name, with their sha256.
+
+    A recording added, replaced or removed renders its beat again (and only its beat).
+    """
+    voice = os.environ.get("LECTURE_VOICE") or ""
+    if not voice.startswith("recordings:"):
+        return {}
+    folder = Path(voice.split(":", 1)[1]).expanduser()
+    try:
+        found = sorted(p for p in folder.iterdir() if p.name.startswith(f"{beat.name}-")
+                       and p.suffix.lower() in RECORDING_SUFFIXES)
+    except OSError:
+        return {}
+    return {p.name: sha256_file(p) for p in found}
 
 
 def _content_hash(value: str | None) -> str | None:
@@ -359,8 +385,10 @@ def check_beat(out: Path, beat: Beat, key: str, hashes: dict[Path, str | None] |
     if not isinstance(files, dict) or not isinstance(sources, list) or not sources:
         return None, "stamp from an older build"
     # Damage first: whatever else changed, the user hears that a published file was harmed.
-    for path in _beat_files(out, beat):
-        if why := verify(path, files.get(path.name)):
+    published = {p.name: p for p in _beat_files(out, beat)}
+    published.update({name: out / "beats" / name for name in files if name not in published})
+    for name, path in published.items():  # the MP4, the captions, each section's slide
+        if why := verify(path, files.get(name)):
             return None, _damage(path, why)
     if info.get("key") != key:
         return None, "settings changed"
@@ -431,16 +459,52 @@ def _render_and_publish(beat: Beat, quality: str, out: Path, media: Path, stagin
     # The old stamp goes first: a stamp never vouches for files it did not see published.
     stamp_file.unlink(missing_ok=True)
     files = {}
+    sections = _publish_sections(beat, out, produced, Path(facts.pop("sections", "")), facts.get("blocks", []), files)
     for source, target in ((produced, video), (srt_file, captions)):
         files[target.name] = file_record(source)
         with atomic_path(target) as tmp:
             shutil.move(source, tmp)
     stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
              "quality": quality, "render_seconds": round(wall, 2), "settings": _settings(beat, quality),
-             "sources": sources, "files": files, "worker": facts}
+             "sources": sources, "files": files, "sections": sections, "worker": facts}
     with atomic_path(stamp_file) as tmp:
         tmp.write_text(json.dumps(stamp, indent=2))
     return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files)
+
+
+def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: list[dict],
+                      files: dict[str, dict]) -> list[dict]:
+    """Publish the beat's sections (one per narrated block) with their share of the sound.
+
+    Manim writes each section's picture (``--save_sections``) but no sound;
+    each gets the slice of the beat's sound under it, so a slide speaks
+    what the beat says at that moment. Returns one entry per section (file,
+    block id, start, duration, narration) and records the files in ``files``.
+    """
+    try:
+        listed = json.loads(index.read_text())
+    except (OSError, ValueError):
+        return []
+    folder = out / "beats" / f"{beat.slug}.sections"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    sound = decode_audio(movie) if has_audio(movie) else None
+    texts = {b["id"]: b["text"] for b in blocks}
+    sections, start = [], 0.0
+    for n, section in enumerate(listed, 1):
+        picture = index.parent / section["video"]
+        seconds = probe(picture).duration
+        if seconds <= 0:
+            continue
+        target = folder / f"{n:02d}-{section['name']}.mp4"
+        clip = None if sound is None else sound[int(round(start * RATE)):int(round((start + seconds) * RATE))]
+        concat_videos([picture], target, audio=clip)
+        name = f"{folder.name}/{target.name}"
+        files[name] = file_record(target)
+        sections.append({"file": name, "block": section["name"], "start": round(start, 6),
+                         "duration": round(seconds, 6), "notes": texts.get(section["name"], "")})
+        start += seconds
+    return sections
 
 
 def _worker_facts(log: Path) -> dict | None:
@@ -541,9 +605,12 @@ def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | 
 def _remove_orphans(out: Path, slugs: set[str]) -> list[Path]:
     """Delete published beat files whose slug is not in ``slugs``."""
     orphans = [p for p in (out / "beats").glob("[0-9]*-*.*")
-               if p.suffix in {".mp4", ".srt", ".json"} and p.stem not in slugs]
+               if p.suffix in {".mp4", ".srt", ".json", ".sections"} and p.stem not in slugs]
     for path in orphans:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return orphans
 
 
@@ -621,7 +688,8 @@ def clean_stale(quality: str, media: Path | None = None) -> int:
     if staging.exists():
         removed += sum(1 for _ in staging.iterdir())
         shutil.rmtree(staging, ignore_errors=True)
-    leftovers = [*(out / "beats").glob(".*.part*"), *out.glob(".lecture.*.part*")]
+    leftovers = [*(out / "beats").glob(".*.part*"), *(out / "beats").glob("*.sections/.*.part*"),
+                 *out.glob(".lecture.*.part*")]
     # The LaTeX cache is shared by every quality: only take SVGs abandoned long ago.
     leftovers += [p for p in (media / ".tex").glob("*/.*.part") if time.time() - p.stat().st_mtime > 600]
     for path in leftovers:

@@ -29,6 +29,7 @@ import numpy as np
 import srt
 from PIL import Image
 
+from scenes.pipeline.audio import decode_audio, has_audio
 from scenes.pipeline.build import BuildError
 from scenes.pipeline.media import VideoInfo, atomic_path, concat_videos, probe, read_srt, sha256_file, srt_to_vtt
 from scenes.style import BACKGROUND
@@ -168,7 +169,7 @@ class ClipSource:
 
 # -- writers ------------------------------------------------------------------------
 def write_mp4(source: Path, target: Path) -> None:
-    """Copy ``source`` into a streamable MP4 (``+faststart``).
+    """Copy ``source`` into a streamable MP4 (``+faststart``), with its sound (AAC).
 
     H.264 in yuv420p is copied packet by packet; anything else is
     re-encoded with libx264 so every browser can play it.
@@ -178,35 +179,40 @@ def write_mp4(source: Path, target: Path) -> None:
         copy = stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
     if copy:
         concat_videos([source], target)  # a remux, atomic itself
-        return
-    with _publish(target) as tmp:
-        _encode(source, tmp, "mp4", "libx264", {"crf": "20", "preset": "medium"},
-                container_options={"movflags": "+faststart"})
+    else:
+        _encode(source, target, "mp4", "libx264", {"crf": "20", "preset": "medium"})
 
 
-def _encode(source: Path, tmp: Path, fmt: str, codec: str, options: dict[str, str],
-            container_options: dict[str, str] | None = None) -> None:
-    """Re-encode ``source``'s video into ``tmp`` (yuv420p, same size and rate)."""
-    with av.open(str(source)) as src, \
-            av.open(str(tmp), mode="w", format=fmt, options=container_options or {}) as dst:
-        in_stream = src.streams.video[0]
-        in_stream.thread_type = "AUTO"
-        rate = in_stream.base_rate or in_stream.guessed_rate or in_stream.average_rate
-        out = dst.add_stream(codec, rate=rate, options=options)
-        out.width, out.height = in_stream.codec_context.width, in_stream.codec_context.height
-        out.pix_fmt = "yuv420p"
-        out.thread_count = os.cpu_count() or 1
-        for frame in src.decode(in_stream):
-            if frame.format.name != "yuv420p":
-                frame = frame.reformat(format="yuv420p")
-            dst.mux(out.encode(frame))
-        dst.mux(out.encode(None))
+def _encode(source: Path, target: Path, fmt: str, codec: str, options: dict[str, str]) -> None:
+    """Re-encode ``source``'s picture into ``target`` (yuv420p, same size and rate), then add its sound.
+
+    The picture is encoded into a hidden file beside ``target``; the sound
+    is joined in by :func:`~scenes.pipeline.media.concat_videos`, which
+    writes ``target`` atomically.
+    """
+    picture = target.with_name(f".{target.name}.picture.part")
+    try:
+        with av.open(str(source)) as src, av.open(str(picture), mode="w", format=fmt) as dst:
+            in_stream = src.streams.video[0]
+            in_stream.thread_type = "AUTO"
+            rate = in_stream.base_rate or in_stream.guessed_rate or in_stream.average_rate
+            out = dst.add_stream(codec, rate=rate, options=options)
+            out.width, out.height = in_stream.codec_context.width, in_stream.codec_context.height
+            out.pix_fmt = "yuv420p"
+            out.thread_count = os.cpu_count() or 1
+            for frame in src.decode(in_stream):
+                if frame.format.name != "yuv420p":
+                    frame = frame.reformat(format="yuv420p")
+                dst.mux(out.encode(frame))
+            dst.mux(out.encode(None))
+        concat_videos([picture], target, fmt=fmt, audio=decode_audio(source) if has_audio(source) else None)
+    finally:
+        picture.unlink(missing_ok=True)
 
 
 def write_webm(source: Path, target: Path) -> None:
-    """Encode ``source`` as VP9 in WebM (constant quality, :data:`VP9_CRF`)."""
-    with _publish(target) as tmp:
-        _encode(source, tmp, "webm", "libvpx-vp9", VP9_OPTIONS)
+    """Encode ``source`` as VP9 in WebM (constant quality, :data:`VP9_CRF`), its sound as Opus."""
+    _encode(source, target, "webm", "libvpx-vp9", VP9_OPTIONS)
 
 
 def concat_webm(inputs: Sequence[Path], target: Path) -> None:

@@ -19,7 +19,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 import srt
+from numpy.typing import NDArray
+
+from scenes.pipeline.audio import add_audio_stream, decode_audio, encode_audio, fit, has_audio, join_audio
 
 __all__ = [
     "VideoInfo",
@@ -53,10 +57,13 @@ def probe(path: str | os.PathLike) -> VideoInfo:
     """Read a video's stream header (and its duration) with PyAV."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        if container.duration is not None:
+        # The picture's duration: with sound, the container's may run a few samples longer.
+        if stream.duration is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
             duration = container.duration / av.time_base
         else:
-            duration = float(stream.duration * stream.time_base)
+            duration = 0.0
         return VideoInfo(
             duration=float(duration),
             width=stream.codec_context.width,
@@ -142,15 +149,22 @@ def verify(path: str | os.PathLike, record: object) -> str | None:
     return None
 
 
-def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, fmt: str = "mp4") -> None:
-    """Join videos with identical encoding into one, without re-encoding.
+def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike, fmt: str = "mp4",
+                  audio: NDArray[np.float32] | None = None) -> None:
+    """Join videos with identical encoding into one, the picture without re-encoding.
 
-    Packets are copied as they are (like ``ffmpeg -f concat -c copy``), each
-    input's timestamps shifted to start where the previous input ended (its
-    container's duration, as the concat demuxer does). Every input is opened
-    by its own path, so no listing file has to quote it: any file name
-    works. An MP4 gets its index at the front (``+faststart``) so it
-    streams. One input is simply remuxed. The output is written atomically.
+    Video packets are copied as they are (like ``ffmpeg -f concat -c copy``),
+    each input's timestamps shifted to start where the previous input's
+    picture ended. Every input is opened by its own path, so no listing file
+    has to quote it: any file name works. An MP4 gets its index at the front
+    (``+faststart``) so it streams. The output is written atomically.
+
+    Sound (see :mod:`scenes.pipeline.audio`): if any input has audio, each
+    input's sound is decoded, fitted to exactly its picture's duration and
+    the whole track encoded once (AAC in MP4, Opus in WebM), interleaved
+    with the picture, so at every join sound and picture meet to the sample.
+    ``audio`` (mono float32 at :data:`~scenes.pipeline.audio.RATE`) replaces
+    the inputs' sound.
 
     Parameters
     ----------
@@ -160,34 +174,57 @@ def concat_videos(inputs: Sequence[str | os.PathLike], output: str | os.PathLike
         The file to write.
     fmt
         Container: ``"mp4"`` or ``"webm"``.
+    audio
+        The output's sound, instead of the inputs' (fitted to the picture).
     """
     if not inputs:
         raise ValueError("concat_videos needs at least one input")
+    spans = [_picture_span(p) for p in inputs]
+    if audio is None and any(has_audio(p) for p in inputs):
+        audio = join_audio([(decode_audio(p), float(span)) for p, span in zip(inputs, spans)])
     options = {"movflags": "+faststart"} if fmt == "mp4" else {}
     with atomic_path(output) as tmp, av.open(str(tmp), mode="w", format=fmt, options=options) as dst:
-        out_stream = None
+        with av.open(str(inputs[0])) as first:
+            out_stream = dst.add_stream_from_template(template=first.streams.video[0])
+        sound: list[av.Packet] = []
+        if audio is not None:
+            audio_stream = add_audio_stream(dst, fmt)
+            sound = encode_audio(audio_stream, fit(audio, float(sum(spans))))
+        pending = iter(sound)
+        upcoming = next(pending, None)
         offset = Fraction(0)  # seconds: where the current input starts in the output
-        for path in inputs:
+        for path, span in zip(inputs, spans):
             with av.open(str(path)) as src:
                 in_stream = src.streams.video[0]
-                if out_stream is None:
-                    out_stream = dst.add_stream_from_template(template=in_stream)
                 tb = in_stream.time_base
-                start = in_stream.start_time or 0
-                shift = round(offset / tb) - start
-                end = start
+                shift = round(offset / tb) - (in_stream.start_time or 0)
                 for packet in src.demux(in_stream):
                     if packet.dts is None:  # the demuxer's flushing packet
                         continue
-                    end = max(end, packet.pts + (packet.duration or 0))
                     packet.pts += shift
                     packet.dts += shift
                     packet.stream = out_stream
+                    # Interleave: the sound up to this picture goes first.
+                    while upcoming is not None and upcoming.pts * upcoming.time_base <= packet.dts * tb:
+                        dst.mux(upcoming)
+                        upcoming = next(pending, None)
                     dst.mux(packet)
-                if src.duration is not None:
-                    offset += Fraction(src.duration, av.time_base)
-                else:
-                    offset += (end - start) * tb
+            offset += span
+        while upcoming is not None:
+            dst.mux(upcoming)
+            upcoming = next(pending, None)
+
+
+def _picture_span(path: str | os.PathLike) -> Fraction:
+    """Seconds from a video's first frame to the end of its last (its picture, not its sound)."""
+    with av.open(str(path)) as src:
+        stream = src.streams.video[0]
+        start = stream.start_time or 0
+        end = start
+        for packet in src.demux(stream):
+            if packet.pts is not None:
+                end = max(end, packet.pts + (packet.duration or 0))
+        return (end - start) * stream.time_base
 
 
 def read_srt(path: str | os.PathLike) -> list[srt.Subtitle]:

@@ -279,6 +279,8 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         # The build prints its own quieter progress; ``manim render`` keeps Manim's.
         config.progress_bar = "none"
         config.verbosity = "WARNING"
+        # One section per narrated block (the film starts one in ``narrate``): the live slides.
+        config.save_sections = True
         module = load_module(target)
         config.input_file = str(module.__file__)
         scene_cls = getattr(module, scene_name)
@@ -304,8 +306,30 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "tex_cached": len(known),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         **(clock.summary() if clock else {}),
-        "sources": project_sources(since_ns=_STARTED_NS),
+        "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),
+        "sections": str(scene.renderer.file_writer.output_plan.section_index),
+        "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),
+                    "end": round(b.end if b.end is not None else b.start + b.duration, 6)}
+                   for b in getattr(scene, "blocks", [])],
     }
+
+
+def _read_files() -> list[dict[str, str | None]]:
+    """The audio files the narration read (recordings, cached voice), with their sha256.
+
+    They are inputs of the beat like its sources: a re-recorded block renders again.
+    """
+    narration = sys.modules.get("scenes.narration")
+    found = []
+    for path in sorted(getattr(narration, "INPUTS", ())):
+        path = Path(path).resolve()
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+        found.append({"path": path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path),
+                      "sha256": digest})
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
