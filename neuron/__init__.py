@@ -1,7 +1,8 @@
 """The numerical core of the lecture: one sigmoid neuron, two costs.
 
 numpy only; never imports manim. Everything the scenes show is computed here
-from the parameters in :mod:`neuron.presets`.
+from the parameters in :mod:`neuron.presets` (the active variant of them:
+a lesson file and overrides, see :mod:`neuron.lessonfile`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,20 @@ from neuron.activation import sigmoid, sigmoid_and_prime, sigmoid_prime
 from neuron.costs import COSTS, CROSS_ENTROPY, QUADRATIC, Cost, CrossEntropy, Quadratic, get_cost
 from neuron.descent import Trajectory, descend
 from neuron.gradients import ChainRule, chain_rule, gradient
-from neuron.presets import LESSON, MAX_EPOCHS, SWEEP, Lesson, Start, Sweep
+from neuron.lessonfile import Variant, load_variant
+from neuron.presets import (
+    ACTIVE,
+    LESSON,
+    MAX_EPOCHS,
+    MAX_INPUT,
+    MAX_PARAMETER,
+    SWEEP,
+    TARGETS,
+    Lesson,
+    Start,
+    Sweep,
+    TargetSweep,
+)
 
 __all__ = [
     "sigmoid",
@@ -31,7 +45,14 @@ __all__ = [
     "Start",
     "Lesson",
     "Sweep",
+    "TargetSweep",
+    "Variant",
+    "load_variant",
+    "ACTIVE",
     "LESSON",
     "SWEEP",
+    "TARGETS",
     "MAX_EPOCHS",
+    "MAX_PARAMETER",
+    "MAX_INPUT",
 ]

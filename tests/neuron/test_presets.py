@@ -186,6 +186,6 @@ def test_runs_covers_both_costs_and_starts():
 
 
 def test_importing_neuron_does_not_import_manim():
-    code = "import sys, neuron, neuron.analysis, neuron.presets; print('manim' in sys.modules)"
+    code = "import sys, neuron, neuron.analysis, neuron.presets, neuron.lessonfile; print('manim' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
