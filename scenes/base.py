@@ -1,13 +1,17 @@
-"""The scene every beat derives from: captions in step, titles, the tracker."""
+"""The scene every beat derives from: narration that sets the pace, titles, the tracker."""
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from manim import DOWN, LEFT, UL, Scene, ValueTracker, VGroup, linear
+from manim import DOWN, LEFT, UL, Scene, ValueTracker, VGroup, config, linear
 
 from neuron import LESSON, Lesson
+from scenes.components import CaptionCard
+from scenes.narration import SAMPLE_RATE, Block, Voice, burn_captions, log, voice_from_env
 from scenes.style import BACKGROUND, MUTED_COLOR, TITLE_SIZE, words
 
 __all__ = ["LectureScene"]
@@ -23,12 +27,22 @@ class LectureScene(Scene):
     title
         Shown at the top left and used by the lecture's chapter list.
     epoch_seconds
-        How long running all epochs takes on screen.
+        The least time running all epochs takes on screen.
+    voice
+        Who speaks the narration; ``None`` (the default) means the voice the
+        environment names (:func:`scenes.narration.voice_from_env`).
+
+    Attributes
+    ----------
+    blocks
+        Every narrated :class:`~scenes.narration.Block` so far, in order: its
+        id, text, start, duration and cues (for speaker notes and scripts).
     """
 
     lesson: Lesson = LESSON
     title: str = ""
     epoch_seconds: float = 8.0
+    voice: Voice | None = None
 
     @classmethod
     def presets_fingerprint(cls) -> str:
@@ -37,21 +51,89 @@ class LectureScene(Scene):
 
     def setup(self) -> None:
         self.camera.background_color = BACKGROUND
+        self.narrator: Voice = self.voice if self.voice is not None else voice_from_env()
+        self.burn = burn_captions()
+        self.blocks: list[Block] = []
 
     # -- narration ---------------------------------------------------------
     @contextmanager
-    def narrate(self, text: str) -> Iterator[None]:
-        """Caption everything played inside the block with ``text``.
+    def narrate(self, text: str) -> Iterator[Block]:
+        """Narrate ``text`` over everything played inside the block: the words set the pace.
 
-        The caption starts when the block starts and lasts exactly as long as
-        the block's animations and waits, so captions can never drift from
-        the pictures they describe.
+        Before the body plays, the block's voice is made (or found in the
+        cache) and starts; the block then lasts at least its
+        :attr:`~scenes.narration.Block.duration` (the voice and a short tail,
+        and at least the captions' reading time): after the body, the scene
+        waits for whatever is left. A body that runs longer keeps the last
+        caption up until it ends. Use ``block.run_time(...)`` to stretch an
+        animation to the words instead of waiting.
+
+        Each block also starts a Manim section named by its id (one slide
+        per block with ``--save_sections``) and writes its captions, cut
+        into cues with chosen line breaks, as subcaptions.
+
+        Yields
+        ------
+        Block
+            The block: ``.duration``, ``.run_time(fraction)``, ``.id``, ``.cues``.
+
+        Examples
+        --------
+        >>> with self.narrate("The cost hardly moves at first.") as block:  # doctest: +SKIP
+        ...     self.run_epochs(tracker, run_time=block.run_time(at_least=self.epoch_seconds))
         """
-        start = self.time
-        yield
-        elapsed = self.time - start
-        if elapsed > 0:
-            self.add_subcaption(text, duration=elapsed, offset=-elapsed)
+        beat = type(self).__name__
+        block = Block(f"{beat}-{len(self.blocks) + 1:02d}", text, beat, start=self.time)
+        self.blocks.append(block)
+        self.next_section(block.id)
+        block.audio = self.narrator.audio(block.id, text)
+        if block.audio is not None:
+            self.add_sound(str(block.audio.path))
+        card = self._burn(block) if self.burn else None
+        yield block
+        left = block.start + block.duration - self.time
+        if left > 1e-6:
+            # Whole frames, never fewer than needed (a static wait rounds down, a live one up).
+            self.wait((math.ceil(left * config.frame_rate - 1e-6) + 0.5) / config.frame_rate)
+        block.end = self.time
+        for cue, start, end in block.timings():
+            self.add_subcaption(cue.text, duration=end - start, offset=start - self.time)
+        if card is not None:
+            self.remove(card)
+
+    def _burn(self, block: Block) -> VGroup:
+        """Draw the block's cues into the caption band, each during its own time."""
+        timings = block.timings()
+        cards = [CaptionCard(cue.lines).show(False) for cue, _, _ in timings]
+        starts = [start for _, start, _ in timings]
+        holder = VGroup(*cards)
+        shown: list[int] = [-1]
+
+        def show(group: VGroup, dt: float) -> None:  # time-based, so waits are drawn frame by frame
+            now = max(0, bisect.bisect_right(starts, self.time + 1e-6) - 1)
+            if now != shown[0]:
+                if shown[0] >= 0:
+                    cards[shown[0]].show(False)
+                cards[now].show(True)
+                shown[0] = now
+
+        show(holder, 0.0)
+        holder.add_updater(show)
+        self.add(holder)
+        return holder
+
+    def tear_down(self) -> None:
+        """Name blocks left silent for want of a recording; give the movie a full-length audio track."""
+        missing = self.narrator.missing()
+        if missing:
+            log.warning("%s: no recording for %s: silent, paced for reading", type(self).__name__, ", ".join(missing))
+        writer = self.renderer.file_writer
+        spec = getattr(writer, "output_spec", None)
+        if self.narrator.speaks and not config.dry_run and spec is not None and spec.is_video:
+            from pydub import AudioSegment
+
+            # Sound up to the last frame, so beats joined without re-encoding stay in sync.
+            writer.add_audio_segment(AudioSegment.silent(0, frame_rate=SAMPLE_RATE), time=self.time)
 
     # -- pieces every beat uses ----------------------------------------------
     def heading(self, text: str | None = None, subtitle: str | None = None) -> VGroup:

@@ -5,6 +5,7 @@
 - :class:`Readouts` — labelled live numbers (w, b, a, C, epoch …).
 - :class:`CostPlot` — cost against epoch, traced as a tracker runs.
 - :class:`SigmoidPlot` — σ (blue) and σ′ (red) over z.
+- :class:`CaptionCard` — a caption drawn into the picture, in the caption band.
 
 Live values follow a ``ValueTracker`` holding a (fractional) epoch: updaters
 call ``set_value`` on existing ``DecimalNumber`` objects and move existing
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    BLACK,
     DOWN,
     LEFT,
     RIGHT,
@@ -28,16 +30,21 @@ from manim import (
     DecimalNumber,
     Dot,
     MathTex,
+    Mobject,
+    Rectangle,
     RoundedRectangle,
     Text,
     ValueTracker,
     VGroup,
     VMobject,
+    config,
 )
 
 from neuron import Lesson, Trajectory, sigmoid, sigmoid_prime
 from scenes.style import (
     B_COLOR,
+    CAPTION_BAND,
+    CAPTION_SIZE,
     LABEL_SIZE,
     MUTED_COLOR,
     OUTPUT_COLOR,
@@ -48,6 +55,7 @@ from scenes.style import (
     W_COLOR,
     X_COLOR,
     Z_COLOR,
+    caption_band_top,
     tex,
     words,
 )
@@ -64,6 +72,8 @@ __all__ = [
     "CostPlot",
     "SigmoidPlot",
     "epoch_tracker",
+    "above_caption_band",
+    "CaptionCard",
 ]
 
 
@@ -190,6 +200,16 @@ def edge_y_axis(axes: Axes) -> NumberLine:
 def label(text: str, size: float = SMALL_SIZE, color=MUTED_COLOR) -> Text:
     """Plain on-screen words, in the lecture's muted label style."""
     return words(text, size=size, color=color)
+
+
+def above_caption_band(mobject: Mobject, buff: float = 0.15) -> Mobject:
+    """Move ``mobject`` vertically so its bottom sits ``buff`` above the caption band.
+
+    The bottom-anchored counterpart of ``to_edge(DOWN)`` for the lecture,
+    whose lowest strip is kept free for captions
+    (:data:`scenes.style.CAPTION_BAND`).
+    """
+    return mobject.shift((caption_band_top() + buff - mobject.get_bottom()[1]) * UP)
 
 
 def epoch_tracker() -> ValueTracker:
@@ -367,7 +387,9 @@ class CostPlot(VGroup):
             tips=False,
             axis_config={"include_numbers": True, "font_size": SMALL_SIZE, "color": MUTED_COLOR},
         )
-        self.x_title = label("epoch").next_to(self.axes.x_axis, DOWN, buff=0.4)
+        # Past the axis' right end, level with its numbers: no extra row under the plot.
+        self.x_title = label("epoch").next_to(self.axes.x_axis, RIGHT, buff=0.15)
+        self.x_title.align_to(self.axes.x_axis.numbers, DOWN)
         self._screen: dict[int, tuple[Trajectory, np.ndarray]] = {}
         self.y_title = tex(y_label, font_size=LABEL_SIZE + 4).next_to(self.axes.y_axis, UP, buff=0.15)
         self.add(self.axes, self.x_title, self.y_title)
@@ -476,15 +498,15 @@ class TrainingView(VGroup):
         self.color = color
         self.diagram = NeuronDiagram(lesson, trajectory).scale(0.85)
         self.plot = CostPlot(trajectory.epochs, cost_top or float(np.max(trajectory.cost)),
-                             x_length=6.4, y_length=2.9)
+                             x_length=6.4, y_length=2.4)
         self.readouts = Readouts(
             [("epoch", r"\text{epoch}", MUTED_COLOR), ("w", "w", W_COLOR), ("b", "b", B_COLOR),
              ("a", "a", OUTPUT_COLOR), ("cost", "C", color)],
             trajectory,
         )
-        self.diagram.move_to(UP * 1.65)
-        self.plot.move_to(LEFT * 2.6 + DOWN * 1.6)
-        self.readouts.move_to(RIGHT * 4.4 + DOWN * 1.6)
+        self.diagram.move_to(UP * 1.75)
+        above_caption_band(self.plot.move_to(LEFT * 2.7))
+        self.readouts.move_to(RIGHT * 4.6).set_y(self.plot.axes.get_center()[1])
         self.add(self.diagram, self.plot, self.readouts)
 
     def follow(self, tracker: ValueTracker) -> VGroup:
@@ -497,3 +519,49 @@ class TrainingView(VGroup):
         """Stop all live numbers."""
         self.diagram.freeze()
         self.readouts.freeze()
+
+
+class CaptionCard(VGroup):
+    """A caption drawn into the picture: one or two centred lines on a dark box.
+
+    For places that cannot load a sidecar caption track. It sits in the
+    caption band (:data:`scenes.style.CAPTION_BAND`), which every beat keeps
+    free, so it never covers the lecture.
+
+    Parameters
+    ----------
+    lines
+        The cue's chosen lines (at most two).
+    size
+        Font size; the default stays legible at 480p.
+
+    Examples
+    --------
+    >>> card = CaptionCard(["The cost hardly moves", "at first."])  # doctest: +SKIP
+    """
+
+    def __init__(self, lines: Sequence[str], size: float = CAPTION_SIZE, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lines = VGroup(*(words(line, size=size) for line in lines)).arrange(DOWN, buff=0.14)
+        # Same box height whether one line or two, so the card does not jump.
+        line_height = words("Hg", size=size).height
+        height = 2 * line_height + 0.14 + 0.3
+        self.box = Rectangle(width=self.lines.width + 0.5, height=height, stroke_width=0,
+                             fill_color=BLACK, fill_opacity=self.BOX_OPACITY)
+        band_bottom = caption_band_top() - CAPTION_BAND * config.frame_height
+        self.box.move_to([0.0, (caption_band_top() + band_bottom) / 2, 0.0])
+        self.lines.move_to(self.box)
+        self.add(self.box, self.lines)
+
+    #: How much of the picture behind the box shows through (1 − this).
+    BOX_OPACITY = 0.65
+
+    def show(self, shown: bool = True) -> CaptionCard:
+        """Show or hide the card in place.
+
+        Cards are hidden rather than removed: Cairo keeps drawing, until the
+        end of an animation, whatever was on screen when it began.
+        """
+        self.box.set_fill(opacity=self.BOX_OPACITY if shown else 0.0)
+        self.lines.set_opacity(1.0 if shown else 0.0)
+        return self

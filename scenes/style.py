@@ -21,6 +21,7 @@ from manim import (
     WHITE,
     YELLOW_C,
     ManimColor,
+    config,
 )
 
 __all__ = [
@@ -44,6 +45,9 @@ __all__ = [
     "LABEL_SIZE",
     "SMALL_SIZE",
     "FONT",
+    "CAPTION_BAND",
+    "CAPTION_SIZE",
+    "caption_band_top",
     "tex",
     "words",
 ]
@@ -87,6 +91,18 @@ TITLE_SIZE = 40
 BODY_SIZE = 30
 LABEL_SIZE = 26
 SMALL_SIZE = 22
+
+#: The bottom of the frame kept free of plots, labels and formulas, as a fraction of its
+#: height: room for two caption lines in a typical player (about 5 % of the height each)
+#: plus the player's margin. Burned-in captions are drawn inside it.
+CAPTION_BAND = 0.17
+#: Burned-in captions: about 20 px per line at 480p.
+CAPTION_SIZE = 28
+
+
+def caption_band_top() -> float:
+    """The y coordinate of the caption band's upper edge: nothing but captions goes below it."""
+    return -config.frame_height / 2 + CAPTION_BAND * config.frame_height
 
 
 def tex(*parts: str, colors: dict[str, ManimColor] | None = None, **kwargs) -> MathTex:

@@ -14,9 +14,9 @@ case "$purpose" in
 esac
 
 # Debian packages: pycairo/manimpango build from source (pango, pkg-config),
-# Manim's TeX template (texlive-latex-extra), its SVG converter (dvisvgm)
-# and the lecture's font (DejaVu Sans).
-packages=(libpango1.0-dev pkg-config texlive-latex-extra dvisvgm fonts-dejavu-core)
+# Manim's TeX template (texlive-latex-extra), its SVG converter (dvisvgm),
+# the lecture's font (DejaVu Sans) and its default voice (flite, offline speech).
+packages=(libpango1.0-dev pkg-config texlive-latex-extra dvisvgm fonts-dejavu-core flite)
 [ "$purpose" = test ] && packages+=(chromium)
 
 PYTHON=${PYTHON:-python3}
