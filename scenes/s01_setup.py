@@ -52,8 +52,8 @@ class Setup(LectureScene):
         tracker = epoch_tracker()
         self.trace = self.view.follow(tracker)
         self.add(self.trace)
-        with self.narrate(caption):
-            self.run_epochs(tracker)
+        with self.narrate(caption) as block:
+            self.run_epochs(tracker, run_time=block.run_time(at_least=self.epoch_seconds))
         self.view.freeze()
 
     def highlight_output(self, caption: str) -> None:

@@ -19,7 +19,7 @@ from manim import (
 
 from neuron import QUADRATIC, chain_rule, sigmoid, sigmoid_prime
 from scenes.base import LectureScene
-from scenes.components import SigmoidPlot
+from scenes.components import SigmoidPlot, above_caption_band
 from scenes.style import LABEL_SIZE, MUTED_COLOR, SIGMA_COLOR, SIGMA_PRIME_COLOR, tex
 
 __all__ = ["SigmaPrime"]
@@ -54,7 +54,7 @@ class SigmaPrime(LectureScene):
 
     def show_curves(self) -> None:
         z_max = max(6.0, 1.5 * max(abs(z) for z in self.z0.values()))
-        self.plot = SigmoidPlot(z_max=z_max, x_length=10.5, y_length=3.6).to_edge(DOWN, buff=0.6)
+        self.plot = above_caption_band(SigmoidPlot(z_max=z_max, x_length=10.5, y_length=3.2))
         with self.narrate("In blue, the sigmoid σ. In red, its slope σ′. "
                           "The sigmoid flattens out on both sides, so its slope dies away."):
             self.play(Create(VGroup(self.plot.axes, self.plot.y_axis)), run_time=1.5)

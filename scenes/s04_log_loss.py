@@ -23,7 +23,7 @@ from manim import (
 from neuron import CROSS_ENTROPY
 from neuron.analysis import log_loss_of_output
 from scenes.base import LectureScene
-from scenes.components import LiveDecimal, label
+from scenes.components import LiveDecimal, above_caption_band, label
 from scenes.style import BCE_COLOR, LABEL_SIZE, MUTED_COLOR, OUTPUT_COLOR, SMALL_SIZE, TARGET_COLOR, tex
 
 __all__ = ["LogLoss"]
@@ -67,12 +67,11 @@ class LogLoss(LectureScene):
 
     def _axes(self, left: bool) -> Axes:
         axes = Axes(
-            x_range=[0, 1, 0.25], y_range=[0, self.cost_top, 1], x_length=5.2, y_length=3.3, tips=False,
+            x_range=[0, 1, 0.25], y_range=[0, self.cost_top, 1], x_length=5.2, y_length=2.6, tips=False,
             axis_config={"include_numbers": True, "font_size": SMALL_SIZE, "color": MUTED_COLOR},
             x_axis_config={"decimal_number_config": {"num_decimal_places": 2}},
         )
-        axes.move_to((LEFT if left else RIGHT) * 3.4 + DOWN * 1.55)
-        return axes
+        return above_caption_band(axes.move_to((LEFT if left else RIGHT) * 3.4))
 
     def case(self, y: int, left: bool) -> None:
         """Set y, cross out the term that vanishes, plot what is left, walk a towards y."""
@@ -107,12 +106,13 @@ class LogLoss(LectureScene):
             self.play(Write(left_over), run_time=1.5)
             self.wait(1)
         with self.narrate(f"It is zero at a = {y} and grows without bound as a moves towards {1 - y}. "
-                          f"Minimising it pushes the output towards {y}."):
+                          f"Minimising it pushes the output towards {y}.") as block:
             self.play(Create(axes), run_time=1.2)
             self.play(Create(graph), FadeIn(goal), run_time=1.5)
             self.add(marker)
             self.play(FadeIn(readout))
-            self.play(a.animate.set_value(float(path[-1])), run_time=4, rate_func=linear)
+            self.play(a.animate.set_value(float(path[-1])), run_time=block.run_time(0.45, at_least=4),
+                      rate_func=linear)
             self.wait(1)
         marker.clear_updaters()
         readout.freeze()

@@ -48,7 +48,7 @@ class SigmaPrimeCancels(LectureScene):
         heading = self.heading(subtitle="the chain rule for cross-entropy")
         self.chain = tex(r"\frac{\partial C}{\partial w}", "=", r"\frac{\partial C}{\partial a}", r"\cdot",
                          r"\frac{\partial a}{\partial z}", r"\cdot", r"\frac{\partial z}{\partial w}", font_size=40)
-        self.chain.next_to(heading, DOWN, buff=0.3).set_x(-1.0)
+        self.chain.next_to(heading, DOWN, buff=0.3).set_x(-2.0)
         self.chain[0].set_color(BCE_COLOR)
         with self.narrate("Take the gradient of the cross-entropy cost with the chain rule: "
                           "three factors, one for each step from w to C."):
@@ -114,8 +114,9 @@ class SigmaPrimeCancels(LectureScene):
                    tex(r"x\,(a-y)", "=", f"{bce:.3f}", font_size=34)).arrange(RIGHT, buff=0.25),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         title = label(f"at the bad start (w = {bad.w:g}, b = {bad.b:g}):", size=SMALL_SIZE + 2)
+        # Top right, beside the chain rule: the lower half holds the derivation.
         self.panel = panel = VGroup(title, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(
-            DOWN + RIGHT, buff=0.6)
+            UP + RIGHT, buff=0.45)
         with self.narrate(f"At the bad start the quadratic cost's gradient is {mse:.3f}; "
                           f"the cross-entropy gradient is {bce:.3f}, about {bce / mse:.0f} times larger."):
             self.play(FadeIn(panel, shift=UP * 0.2), run_time=1.5)

@@ -16,7 +16,7 @@ from manim import (
 
 from neuron import COSTS, Trajectory
 from scenes.base import LectureScene
-from scenes.components import CostPlot, Readouts, epoch_tracker, label
+from scenes.components import CostPlot, Readouts, above_caption_band, epoch_tracker, label
 from scenes.style import BODY_SIZE, COST_COLORS, MUTED_COLOR, OUTPUT_COLOR, SMALL_SIZE, tex
 
 __all__ = ["FixedConvergence"]
@@ -29,7 +29,7 @@ class CostPanel(VGroup):
         super().__init__(**kwargs)
         self.color = COST_COLORS[cost_name]
         self.name = label(COSTS[cost_name].label, size=BODY_SIZE, color=self.color)
-        self.plot = CostPlot(trajectory.epochs, cost_top, x_length=5.2, y_length=2.7)
+        self.plot = CostPlot(trajectory.epochs, cost_top, x_length=4.6, y_length=2.4)
         self.readouts = Readouts([("a", "a", OUTPUT_COLOR), ("cost", "C", self.color)], trajectory,
                                  direction=RIGHT, font_size=SMALL_SIZE + 6)
         self.readouts.next_to(self.plot, UP, buff=0.2)
@@ -60,7 +60,7 @@ class FixedConvergence(LectureScene):
         heading = self.heading(subtitle="same neuron, same η, two costs")
         top = {c: float(max(np.max(self.runs[(c, s)].cost) for s in ("good", "bad"))) for c in COSTS}
         self.panels = {c: CostPanel(c, self.runs[(c, "bad")], top[c]) for c in ("mse", "bce")}
-        VGroup(*self.panels.values()).arrange(RIGHT, buff=1.2).to_edge(DOWN, buff=0.55)
+        above_caption_band(VGroup(*self.panels.values()).arrange(RIGHT, buff=0.9))
         self.epoch = Readouts([("epoch", r"\text{epoch}", MUTED_COLOR)], self.runs[("mse", "bad")])
         self.epoch.to_corner(UP + RIGHT, buff=0.5)
         with self.narrate("Now the two costs side by side, trained on the same neuron."):
@@ -81,9 +81,9 @@ class FixedConvergence(LectureScene):
             self.add(*traces)
             self.wait(2.5)
         with self.narrate(f"After {self.lesson.epochs} epochs: quadratic cost {mse:.2f}, "
-                          f"cross-entropy {bce:.2f}."):
-            self.run_epochs(tracker)
-            self.wait(1.5)
+                          f"cross-entropy {bce:.2f}.") as block:
+            self.run_epochs(tracker, run_time=block.run_time(0.85, at_least=self.epoch_seconds))
+            self.wait(1)
         for p in self.panels.values():
             p.readouts.freeze()
         self.epoch.freeze()

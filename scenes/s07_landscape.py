@@ -30,7 +30,7 @@ from manim import (
 
 from neuron import CROSS_ENTROPY, QUADRATIC, Cost, Trajectory
 from scenes.base import LectureScene
-from scenes.components import LiveDecimal, LiveInteger, epoch_tracker, label
+from scenes.components import LiveDecimal, LiveInteger, above_caption_band, epoch_tracker, label
 from scenes.plots import TwinCostAxes
 from scenes.style import (
     COST_COLORS,
@@ -81,9 +81,10 @@ class Landscape(LectureScene):
         self.runs: dict[str, Trajectory] = {c.name: self.lesson.run(c, self.start) for c in self.costs}
         reach = max(float(np.max(np.abs(t.z))) for t in self.runs.values())
         half = math.ceil(reach + 0.25)
-        self.plot = TwinCostAxes(CROSS_ENTROPY, QUADRATIC, self.lesson.y, (-half, half), x_length=6.5, y_length=3.9)
-        # The plot's lower-left corner: room for the scale on the left, numbers below.
-        self.plot.shift(np.array([-5.9, -2.5, 0.0]) - self.plot.axes.c2p(-half, 0))
+        self.plot = TwinCostAxes(CROSS_ENTROPY, QUADRATIC, self.lesson.y, (-half, half), x_length=6.5, y_length=3.5)
+        # Room for the scale on the left; the numbers below clear the caption band.
+        self.plot.shift(np.array([-5.9, 0.0, 0.0]) - self.plot.axes.c2p(-half, 0))
+        above_caption_band(self.plot)
         self.tracker: ValueTracker = epoch_tracker()
 
     def z_at(self, cost: Cost) -> float:
@@ -160,8 +161,8 @@ class Landscape(LectureScene):
     def roll(self) -> None:
         """Run the epochs: the balls follow the two computed runs."""
         with self.narrate("Each epoch moves z downhill in proportion to the slope. Cross-entropy slides straight "
-                          "down its ramp; the quadratic cost creeps along the plateau before it can roll."):
-            self.run_epochs(self.tracker)
+                          "down its ramp; the quadratic cost creeps along the plateau before it can roll.") as block:
+            self.run_epochs(self.tracker, run_time=block.run_time(at_least=self.epoch_seconds))
         for mobject in (*self.balls.values(), *self.tangents.values(), *self.slopes.values(), self.epoch_number):
             mobject.clear_updaters()
 

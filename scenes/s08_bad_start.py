@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from neuron import CROSS_ENTROPY, QUADRATIC, SWEEP, Cost, Sweep
 from neuron.analysis import epochs_to_reach
 from scenes.base import LectureScene
-from scenes.components import label
+from scenes.components import above_caption_band, label
 from scenes.plots import EpochCountAxes
 from scenes.style import COST_COLORS, LABEL_SIZE, MUTED_COLOR, SMALL_SIZE, TEXT_COLOR
 
@@ -89,8 +89,9 @@ class PriceOfBadStart(LectureScene):
                 self.at_starts[cost.name, threshold] = dict(zip(self.starts, map(float, n[len(self.z0):])))
         finite = [n[np.isfinite(n)] for n in self.counts.values()]
         largest = max([1.0, *(float(np.max(f)) for f in finite if f.size)])
-        self.plot = EpochCountAxes((sweep.z_min, sweep.z_max), largest, x_length=6.2, y_length=4.0)
-        self.plot.shift(np.array([-5.1, -2.45, 0.0]) - self.plot.axes.c2p(sweep.z_min, 1.0))
+        self.plot = EpochCountAxes((sweep.z_min, sweep.z_max), largest, x_length=6.2, y_length=3.6)
+        self.plot.shift(np.array([-5.1, 0.0, 0.0]) - self.plot.axes.c2p(sweep.z_min, 1.0))
+        above_caption_band(self.plot)
         self.lowest = min(sweep.thresholds)
         self.lines: dict[str, dict[float, VMobject]] = {}
 

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from neuron.analysis import log_loss_minimiser, log_loss_of_output
 from neuron.presets import TARGETS, TargetSweep
 from scenes.base import LectureScene
-from scenes.components import LiveDecimal, label, nice_range
+from scenes.components import LiveDecimal, above_caption_band, label, nice_range
 from scenes.style import (
     BCE_COLOR,
     LABEL_SIZE,
@@ -125,13 +125,14 @@ class AnyTarget(LectureScene):
             x_range=[0, 1, 0.25],
             y_range=y_range,
             x_length=6.4,
-            y_length=4.2,
+            y_length=3.6,
             tips=False,
             axis_config={"font_size": LABEL_SIZE + 4, "color": MUTED_COLOR, "include_numbers": True},
             # Numbers a little lower than usual: the target's pointer sits between them and the axis.
             x_axis_config={"decimal_number_config": {"num_decimal_places": 2}, "line_to_number_buff": 0.4},
         )
-        self.axes.shift(np.array([-5.6, -2.45, 0.0]) - self.axes.c2p(0, 0))
+        self.axes.shift(np.array([-5.6, 0.0, 0.0]) - self.axes.c2p(0, 0))
+        above_caption_band(self.axes)
         self.a_title = tex("a", font_size=LABEL_SIZE + 8).next_to(self.axes.x_axis, RIGHT, buff=0.2)
         self.c_title = tex("C", font_size=LABEL_SIZE + 8, color=BCE_COLOR).next_to(self.axes.y_axis, UP, buff=0.2)
         self.y_tracker = ValueTracker(values[0])
@@ -180,9 +181,9 @@ class AnyTarget(LectureScene):
         caption = (f"And at y = {y:g} the minimum follows once more, to a = {a_star:.2f}." if again else
                    f"Slide the target to y = {y:g}. The curve changes shape, and its minimum moves with it, "
                    f"to a = {a_star:.2f}.")
-        with self.narrate(caption):
-            self.play(self.y_tracker.animate.set_value(y), run_time=3)
-            self.wait(3)
+        with self.narrate(caption) as block:
+            self.play(self.y_tracker.animate.set_value(y), run_time=block.run_time(0.6, at_least=3))
+            self.wait(1)
 
     def conclude(self) -> None:
         """The lowest cost is not zero, but it sits at a = y."""

@@ -33,7 +33,7 @@ class Outro(LectureScene):
                   size=BODY_SIZE - 6),
             VGroup(label("3. Cross-entropy cancels σ′(z): the step grows with the error.", size=BODY_SIZE - 6,
                          color=BCE_COLOR), bce).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.4).next_to(heading, DOWN, buff=0.5).to_edge(LEFT, buff=0.8)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(heading, DOWN, buff=0.35).to_edge(LEFT, buff=0.8)
         with self.narrate("To sum up. The quadratic cost keeps the sigmoid's slope in its gradient."):
             self.play(FadeIn(heading, shift=DOWN * 0.2))
             self.play(FadeIn(lines[0], shift=UP * 0.1), run_time=1.5)
@@ -50,9 +50,9 @@ class Outro(LectureScene):
     def look_ahead(self) -> None:
         note = label("More than two classes? Softmax with categorical cross-entropy:",
                      size=SMALL_SIZE + 2, color=MUTED_COLOR)
-        formula = tex(r"C = -\sum_j y_j \ln a_j,", r"\qquad a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}", font_size=34)
-        VGroup(note, formula).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
-            self.lines, DOWN, buff=0.5).align_to(self.lines, LEFT)
+        formula = tex(r"C = -\sum_j y_j \ln a_j,", r"\qquad a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}", font_size=32)
+        VGroup(note, formula).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
+            self.lines, DOWN, buff=0.35).align_to(self.lines, LEFT)
         with self.narrate("This cost suits yes-or-no questions. With many classes it generalises to softmax "
                           "with categorical cross-entropy: the subject of a later lecture."):
             self.play(FadeIn(note, shift=UP * 0.1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import statistics
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,8 @@ import pytest
 from manim import DecimalNumber, MathTex, SingleStringMathTex, Text, VMobject, config
 
 from scenes.lecture import SCENES_IN_ORDER
+from scenes.narration import READING_CPS
+from tests.scenes.readable import assert_readable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,6 +104,33 @@ def overlaps(a, b, tol=0.02) -> bool:
     return bool(np.all(np.minimum(hi1, hi2)[:2] - np.maximum(lo1, lo2)[:2] > tol))
 
 
+def in_caption_band(scene) -> list[str]:
+    """Drawn things that reach into the caption band (burned-in captions excepted)."""
+    from scenes.components import CaptionCard
+    from scenes.style import caption_band_top
+
+    top = caption_band_top()
+    found = []
+
+    def walk(mob):
+        if isinstance(mob, CaptionCard):
+            return
+        if isinstance(mob, VMobject) and mob.has_points() and (
+                mob.get_fill_opacity() > 0.05 or (mob.get_stroke_opacity() > 0.05 and mob.get_stroke_width() > 0)):
+            if mob.get_bottom()[1] < top - 1e-3:
+                found.append(mob)
+        for sub in mob.submobjects:
+            walk(sub)
+
+    for m in scene.mobjects:
+        before = len(found)
+        walk(m)
+        if len(found) > before:
+            found[before:] = [m]  # name the top-level mobject once
+    return [f"{describe(m)} reaches into the caption band (bottom at y = {m.get_bottom()[1]:.2f} < {top:.2f})"
+            for m in found]
+
+
 def checked(scene_cls):
     """The scene, checking the layout after every animation."""
     problems: list[str] = []
@@ -125,6 +155,7 @@ def checked(scene_cls):
             for box in boxes:
                 if any(crosses(box, pts) for pts in curves(self)):
                     problems.append(f"t={self.time:.1f}s a curve runs through text: {describe(box[0])}")
+            problems.extend(f"t={self.time:.1f}s {p}" for p in in_caption_band(self))
 
     Checked.__name__ = scene_cls.__name__
     return Checked, problems
@@ -139,10 +170,21 @@ def describe(mob) -> str:
     return type(mob).__name__
 
 
-@pytest.mark.parametrize("scene_cls", SCENES_IN_ORDER, ids=lambda s: s.__name__)
-def test_beat_layout_and_captions(run_scene, scene_cls):
+#: Characters per second of every cue, by beat, from the layout runs (silent: paced for reading).
+CUE_SPEEDS: dict[str, list[float]] = {}
+
+
+def run_checked(run_scene, scene_cls):
+    """Dry-run the beat with the layout checks; remember its cues' speeds."""
     cls, problems = checked(scene_cls)
     scene = run_scene(cls)
+    CUE_SPEEDS[scene_cls.__name__] = assert_readable(scene.renderer.file_writer.subcaptions)
+    return scene, problems
+
+
+@pytest.mark.parametrize("scene_cls", SCENES_IN_ORDER, ids=lambda s: s.__name__)
+def test_beat_layout_and_captions(run_scene, scene_cls):
+    scene, problems = run_checked(run_scene, scene_cls)
     assert not problems, "\n".join(dict.fromkeys(problems))
     captions = scene.renderer.file_writer.subcaptions
     assert captions, "every beat tells its story in captions"
@@ -153,7 +195,16 @@ def test_beat_layout_and_captions(run_scene, scene_cls):
     assert ends[-1] <= scene.time + 1e-6
     covered = sum(e - s for s, e in zip(starts, ends))
     assert covered >= 0.8 * scene.time, "captions cover the beat"
-    assert all(c.content.strip() and len(c.content) < 240 for c in captions), "short, non-empty captions"
+    assert [c.content for c in captions] == [c.text for b in scene.blocks for c in b.cues]
+
+
+def test_the_lecture_reads_at_most_15_characters_a_second(run_scene):
+    """The median over every cue of every beat (reading pace; a voice only slows it)."""
+    for scene_cls in SCENES_IN_ORDER:
+        if scene_cls.__name__ not in CUE_SPEEDS:
+            run_checked(run_scene, scene_cls)
+    speeds = [cps for beat in CUE_SPEEDS.values() for cps in beat]
+    assert statistics.median(speeds) <= READING_CPS + 1e-6
 
 
 def test_the_layout_check_catches_overlaps_and_escapes(run_scene):
@@ -169,10 +220,47 @@ def test_the_layout_check_catches_overlaps_and_escapes(run_scene):
             c = words("far away").shift(RIGHT * 9)
             d = words("struck through").shift(DOWN * 2)
             line = FunctionGraph(lambda x: -2.0 + 0.05 * x, x_range=[-3, 3])
-            self.play(FadeIn(a), FadeIn(b), FadeIn(c), FadeIn(d), Create(line))
+            low = words("a legend too low").to_edge(DOWN, buff=0.3)
+            self.play(FadeIn(a), FadeIn(b), FadeIn(c), FadeIn(d), Create(line), FadeIn(low))
 
     cls, problems = checked(Bad)
     run_scene(cls)
     assert any("text overlaps" in p for p in problems)
     assert any("leaves the frame" in p for p in problems)
     assert any("a curve runs through text: struck through" in p for p in problems)
+    assert any("a legend too low reaches into the caption band" in p for p in problems)
+    assert not any("struck through reaches" in p for p in problems), "content above the band is fine"
+
+
+def test_burned_captions_sit_in_the_band_one_at_a_time(run_scene, monkeypatch):
+    """With LECTURE_CAPTIONS=burn each cue is drawn, alone, in the caption band, and nothing overlaps it."""
+    from scenes.components import CaptionCard
+    from scenes.narration import CAPTIONS_ENV
+    from scenes.s10_outro import Outro
+    from scenes.style import CAPTION_BAND, caption_band_top
+
+    monkeypatch.setenv(CAPTIONS_ENV, "burn")
+    seen: list[tuple[float, str]] = []
+
+    class Watched(checked(Outro)[0]):
+        def play(self, *args, **kwargs):
+            super().play(*args, **kwargs)
+            cards = [m for top in self.mobjects for m in top.get_family() if isinstance(m, CaptionCard)]
+            shown = [c for c in cards if c.lines.get_fill_opacity() > 0.5]
+            assert len(shown) <= 1
+            for card in shown:
+                assert card.get_bottom()[1] >= caption_band_top() - CAPTION_BAND * config.frame_height - 1e-6
+                assert card.get_top()[1] <= caption_band_top() + 1e-6
+                assert card.width <= config.frame_width
+                seen.append((self.time, "\n".join(line.original_text for line in card.lines)))
+
+    Watched.__name__ = "Outro"
+    cls, problems = checked(Watched)
+    scene = run_scene(cls)
+    assert not problems, problems
+    # Every cue was on screen at some point, and when it was, the subtitle file says so too.
+    captions = scene.renderer.file_writer.subcaptions
+    assert {text for _, text in seen} == {c.content for c in captions}
+    for t, text in seen:
+        assert any(c.content == text and c.start.total_seconds() - 1e-6 <= t <= c.end.total_seconds() + 1e-6
+                   for c in captions), (t, text)
