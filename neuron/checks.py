@@ -45,9 +45,10 @@ def real(name: str, value: object, allowed: str = "a finite real number", *, fin
 
     NaN is never allowed.
     """
-    if not _is_real(value) or math.isnan(float(value)) or (finite and math.isinf(float(value))):  # type: ignore[arg-type]
+    f = float(value) if _is_real(value) else math.nan  # type: ignore[arg-type]
+    if math.isnan(f) or (finite and math.isinf(f)):
         fail(name, allowed, value)
-    return float(value)  # type: ignore[arg-type]
+    return f
 
 
 def positive(name: str, value: object) -> float:

@@ -25,7 +25,7 @@ from neuron.analysis import (
 )
 from neuron.costs import CROSS_ENTROPY, QUADRATIC
 from neuron.descent import descend
-from neuron.presets import LESSON, SWEEP, TARGETS, Lesson, Start
+from neuron.presets import LESSON, SWEEP, TARGETS
 
 COST = {"mse": QUADRATIC, "bce": CROSS_ENTROPY}
 
