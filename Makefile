@@ -2,20 +2,31 @@
 # Each target first installs whatever is missing (tools/setup.sh), then works.
 PY := .venv/bin/python
 QUALITY ?= low
+# A lesson variant and a voice, e.g. make lecture LESSON=big-eta.toml SET="eta=0.3" VOICE=none
+# (VOICE_ARGS passes any other narration option: --voice-cmd '...', --recordings DIR, --captions burn).
+LESSON ?=
+SET ?=
+VOICE ?=
+VOICE_ARGS ?=
+CHOICES = $(if $(LESSON),--lesson '$(LESSON)') $(foreach s,$(SET),--set '$(s)') $(if $(VOICE),--voice '$(VOICE)') $(VOICE_ARGS)
 
-.PHONY: lecture export test bench preview setup clean
+.PHONY: lecture export test bench preview script setup clean
 
 lecture:  ## render every beat and the whole lecture into media/$(QUALITY)/
 	@tools/setup.sh lecture
-	@$(PY) -m scenes render --quality $(QUALITY)
+	@$(PY) -m scenes render --quality $(QUALITY) $(CHOICES)
 
 export:  ## render, then write clips (MP4, WebM, poster, captions, GIF), manifest and gallery into media/$(QUALITY)/clips/
 	@tools/setup.sh lecture
-	@$(PY) -m scenes export --quality $(QUALITY)
+	@$(PY) -m scenes export --quality $(QUALITY) $(CHOICES)
 
 preview:  ## render every beat at low quality and draw media/low/contact-sheet.png
 	@tools/setup.sh lecture
-	@$(PY) -m scenes preview
+	@$(PY) -m scenes preview $(CHOICES)
+
+script:  ## write media/recording-script.tsv: every narrated block to record in your own voice
+	@tools/setup.sh lecture
+	@$(PY) -m scenes script $(CHOICES)
 
 bench:  ## time renders (low, 1080p60) and the core, check the speed targets; BENCH_ARGS="--quality low --repeat 1"
 	@tools/setup.sh lecture

@@ -334,7 +334,8 @@ class BeatResult:
     rendered: bool  # False: up to date, reused
     facts: dict | None = None  # the worker's facts (from this render or the stamp)
     reason: str = ""  # why it was rendered ("" if reused)
-    files: dict | None = None  # file name → file_record of the published MP4 and captions
+    files: dict | None = None  # file name → file_record of the published MP4, captions and sections
+    sections: list[dict] = field(default_factory=list)  # one per narrated block: file, block, start, duration, notes
 
 
 def output_dir(quality: str, media: Path | None = None) -> Path:
@@ -422,6 +423,7 @@ def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = F
     info, reason = (None, "forced") if force else (checked or check_beat(out, beat, key))
     if info is not None:
         return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False, facts=info.get("worker"),
+                          sections=info.get("sections") or [],
                           files=info.get("files"))
     staging = media / ".staging" / quality / beat.slug
     shutil.rmtree(staging, ignore_errors=True)
@@ -469,7 +471,8 @@ def _render_and_publish(beat: Beat, quality: str, out: Path, media: Path, stagin
              "sources": sources, "files": files, "sections": sections, "worker": facts}
     with atomic_path(stamp_file) as tmp:
         tmp.write_text(json.dumps(stamp, indent=2))
-    return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files)
+    return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files,
+                      sections=sections)
 
 
 def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: list[dict],

@@ -1,4 +1,13 @@
-"""Command line: ``python -m scenes render|export|preview|bench`` (what ``make`` runs).
+"""Command line: ``python -m scenes render|export|preview|script|bench`` (what ``make`` runs).
+
+The lesson and the narration are chosen here and handed to every render
+through environment variables (the film reads them, see :mod:`neuron.lessonfile`
+and :mod:`scenes.narration`): ``--lesson FILE`` and ``--set key=value`` pick the
+parameters, ``--voice``, ``--voice-cmd`` or ``--recordings`` who speaks,
+``--captions burn`` captions drawn into the picture. A lesson variant other
+than the default, or burned-in captions, renders into its own folder
+(``media/<variant>/<quality>``), so variants live side by side, each with
+its own cache.
 
 A bad input or a failing disk ends the command with one line on stderr,
 ``error: <path>: <cause>`` (read-only, no space left, not a folder, a
@@ -10,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sys
 from pathlib import Path
 import time
@@ -19,10 +29,15 @@ import av.error
 
 from scenes.pipeline.bench import add_bench_parser, positive_int
 from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
-from scenes.pipeline.build import (ROOT, BuildError, assemble_lecture, output_dir,
-                          render_beats, select_beats)
+from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, output_dir, render_beats, select_beats
+from scenes.pipeline.media import atomic_path
 
-__all__ = ["main", "media_folder", "describe_error"]
+__all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
+
+#: The variables the film reads (set here for this process and every render worker).
+LESSON_VAR, SET_VAR, VOICE_VAR, CAPTIONS_VAR = "LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS"
+#: Who speaks when nothing is chosen: the most intelligible offline engine measured here (README).
+DEFAULT_VOICE = "flite:rms"
 
 #: errno → what it means for a folder the build writes.
 CAUSES = {
@@ -85,11 +100,83 @@ def describe_error(e: OSError | av.error.FFmpegError) -> str:
     return f"{_rel(Path(filename)) if filename else 'a file'}: {cause}"
 
 
+class Choice:
+    """What ``--lesson``/``--set``/``--voice``/``--captions`` chose: the variant's name and its media folder."""
+
+    def __init__(self, variant: str, voice: str, burn: bool, media: Path | None) -> None:
+        self.variant, self.voice, self.burn, self.media = variant, voice, burn, media
+
+
+def choose(args: argparse.Namespace) -> Choice:
+    """Set the lesson and narration variables from ``args``; check them; say where the files go.
+
+    Raises
+    ------
+    BuildError
+        One line for a lesson file or override the presets refuse, or a voice
+        that does not exist or is not installed. Nothing is written before.
+    """
+    lesson = getattr(args, "lesson", None)
+    overrides = list(getattr(args, "set", None) or [])
+    if lesson is not None:
+        found = next((p for p in (Path(lesson), ROOT / "lessons" / lesson) if p.is_file()), None)
+        if found is None:
+            raise BuildError(f"--lesson {lesson!r}: no such file (a TOML lesson file; the shipped ones are in lessons/)")
+        os.environ[LESSON_VAR] = str(found.resolve())
+    else:
+        os.environ.pop(LESSON_VAR, None)
+    if overrides:
+        bad = [o for o in overrides if "=" not in o or ";" in o]
+        if bad:
+            raise BuildError(f"--set {bad[0]!r}: expected key=value, e.g. --set eta=0.3")
+        os.environ[SET_VAR] = ";".join(overrides)
+    else:
+        os.environ.pop(SET_VAR, None)
+    voice = _voice_spec(args)
+    os.environ[VOICE_VAR] = voice
+    burn = getattr(args, "captions", "sidecar") == "burn"
+    os.environ[CAPTIONS_VAR] = "burn" if burn else "sidecar"
+    try:  # the film reads the same variables: what it will refuse, refuse now, in one line
+        from neuron.lessonfile import variant_from_environment
+        from scenes.narration import voice_from_env
+
+        variant = variant_from_environment()
+        voice_from_env()
+    except (ValueError, RuntimeError) as e:
+        raise BuildError(str(e)) from None
+    folder = variant.name + ("+burned-captions" if burn else "")
+    media = getattr(args, "media", None)
+    if folder != "default":
+        media = (media or ROOT / "media") / folder
+    return Choice(variant.name, voice, burn, media)
+
+
+def _voice_spec(args: argparse.Namespace) -> str:
+    chosen = [(flag, v) for flag, v in (("--voice", getattr(args, "voice", None)),
+                                        ("--voice-cmd", getattr(args, "voice_cmd", None)),
+                                        ("--recordings", getattr(args, "recordings", None))) if v is not None]
+    if len(chosen) > 1:
+        raise BuildError(f"choose one of {', '.join(f for f, _ in chosen)}: they all say who speaks")
+    if not chosen:
+        return os.environ.get(VOICE_VAR, "").strip() or DEFAULT_VOICE
+    flag, value = chosen[0]
+    if flag == "--voice-cmd":
+        return f"cmd:{value}"
+    if flag == "--recordings":
+        if not Path(value).is_dir():
+            raise BuildError(f"--recordings {value!r}: not a folder (one audio file per block, named by its id; "
+                             "python -m scenes script lists them)")
+        return f"recordings:{Path(value).resolve()}"
+    return value
+
+
 def cmd_render(args: argparse.Namespace) -> int:
+    choice = choose(args)
+    args.media = choice.media
     quality = args.quality
     chosen = select_beats(args.beats, lecture=args.lecture)
     print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality]}), "
-          f"{args.jobs or 'one per core'} at a time ...", flush=True)
+          f"{args.jobs or 'one per core'} at a time; lesson {choice.variant}, voice {choice.voice} ...", flush=True)
     started = time.perf_counter()
     results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
                            report=lambda line: print(line, flush=True))
@@ -109,6 +196,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from scenes.pipeline.export import export
 
+    args.media = choose(args).media
     select_beats(args.beats)  # raises before anything is written
     started = time.perf_counter()
     manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
@@ -124,17 +212,57 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from scenes.pipeline.preview import preview
 
+    args.media = choose(args).media
     started = time.perf_counter()
     sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True))
     print(f"\nWrote {_rel(sheet)} in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+def cmd_script(args: argparse.Namespace) -> int:
+    """Write the recording script: one line per narrated block (id, beat, words)."""
+    from scenes.narration import recording_script
 
-    render = sub.add_parser("render", help="render every beat, then assemble the lecture")
+    choose(args)
+    lines = recording_script([b.scene for b in select_beats(args.beats)])
+    target = args.out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows = ["# Recording script: record each block into <folder>/<id>.wav (or .mp3, .ogg, .flac, .m4a),",
+            "# then: make lecture VOICE_ARGS='--recordings <folder>'. Columns: id, beat, words.",
+            *(f"{line.id}\t{line.beat}\t{line.text}" for line in lines)]
+    with atomic_path(target) as tmp:
+        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"Wrote {_rel(target)}: {len(lines)} blocks to record, "
+          f"{sum(len(line.text) for line in lines)} characters.")
+    return 0
+
+
+def _lesson_options() -> argparse.ArgumentParser:
+    """The options every rendering command shares: lesson variant and narration."""
+    common = argparse.ArgumentParser(add_help=False)
+    lesson = common.add_argument_group("lesson")
+    lesson.add_argument("--lesson", metavar="FILE", help="a TOML lesson file (see lessons/); default: the presets")
+    lesson.add_argument("--set", action="append", metavar="KEY=VALUE",
+                        help="change one parameter after the lesson file, e.g. eta=0.3 or bad.w=3; repeatable")
+    voice = common.add_argument_group("narration")
+    voice.add_argument("--voice", metavar="ENGINE[:VOICE]",
+                       help=f"flite[:rms|slt|awb|kal16], espeak-ng[:VOICE] or none (default: {DEFAULT_VOICE})")
+    voice.add_argument("--voice-cmd", metavar="TEMPLATE",
+                       help="any TTS command: {text} (quoted) or stdin gives the words, it writes {wav}")
+    voice.add_argument("--recordings", metavar="FOLDER",
+                       help="your own recordings, one file per block named by its id (see: script)")
+    voice.add_argument("--captions", choices=("sidecar", "burn"), default="sidecar",
+                       help="burn: also draw the captions into the picture (own folder)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = _lesson_options()
+
+    render = sub.add_parser("render", help="render every beat, then assemble the lecture", parents=[common])
     render.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="render quality (default: low)")
     render.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="render only this beat (scene name or slug); repeatable")
@@ -145,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)")
     render.set_defaults(func=cmd_render)
 
-    export = sub.add_parser("export", help="render, then write embeddable clips, manifest and gallery page")
+    export = sub.add_parser("export", help="render, then write clips, slides, transcript, manifest and gallery",
+                            parents=[common])
     export.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="render quality (default: low)")
     export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="export only this beat (scene name or slug); repeatable")
@@ -153,10 +282,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     export.set_defaults(func=cmd_export)
 
-    preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet")
+    preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet",
+                             parents=[common])
     preview.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     preview.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     preview.set_defaults(func=cmd_preview)
+
+    script = sub.add_parser("script", help="write the recording script for narrating in your own voice",
+                            parents=[common])
+    script.add_argument("--beat", dest="beats", action="append", metavar="NAME", help="only this beat; repeatable")
+    script.add_argument("--out", type=Path, default=ROOT / "media" / "recording-script.tsv",
+                        help="where to write it (default: media/recording-script.tsv)")
+    script.set_defaults(func=cmd_script)
 
     add_bench_parser(sub)
     return parser

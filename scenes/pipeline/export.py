@@ -186,9 +186,18 @@ def _manifest(entries: Iterable[dict], quality: str) -> dict:
         "settings": SETTINGS,
         "formats": {name: {"suffix": fmt.suffix, "label": fmt.label, "type": fmt.media_type}
                     for name, fmt in FORMATS.items()},
+        "lesson": _lesson(),
         "clips": [e for e in entries if e["kind"] == "beat"],
         "lecture": next((e for e in entries if e["kind"] == "lecture"), None),
     }
+
+
+def _lesson() -> dict:
+    """The lesson variant the clips were computed from: its name and every value (see ``--lesson``)."""
+    from neuron.presets import ACTIVE
+
+    return {"name": ACTIVE.name, "file": str(ACTIVE.source) if ACTIVE.source else None,
+            "overrides": list(ACTIVE.overrides), "values": json.loads(json.dumps(ACTIVE.values()))}
 
 
 def _lecture_title() -> str:
@@ -280,12 +289,24 @@ def export_results(
     if lecture:
         joined = assemble_lecture(results, quality, media=media)
         sources.append(ClipSource("lecture", _lecture_title(), 0, joined["video"], joined["captions"],
-                                  chapters=tuple(joined["chapters"])))
+                                  chapters=tuple(joined["chapters"]),
+                                  sections=_lecture_sections(results, joined["chapters"])))
     elif (output_dir(quality, media) / "lecture.mp4").exists():
         keep.append(_previous_lecture(quality, media))
     folder = clips_dir(quality, media)
     report(f"Exporting {len(sources)} clip(s) into {folder} ...")
     return export_clips(sources, folder, quality, keep=keep, report=report)
+
+
+def _lecture_sections(results: Sequence[BeatResult], chapters: Sequence[dict]) -> tuple[dict, ...]:
+    """Every beat's narrated sections, in lecture order, timed in the lecture (slides, transcript)."""
+    sections = []
+    for r, chapter in zip(results, chapters):
+        for s in r.sections:
+            sections.append({"video": str(r.video.parent / s["file"]), "block": s["block"], "notes": s["notes"],
+                             "chapter": r.beat.order, "title": r.beat.title,
+                             "start": round(chapter["start"] + s["start"], 3), "duration": s["duration"]})
+    return tuple(sections)
 
 
 def _previous_lecture(quality: str, media: Path | None) -> ClipSource:

@@ -31,7 +31,10 @@ from PIL import Image
 
 from scenes.pipeline.audio import decode_audio, has_audio
 from scenes.pipeline.build import BuildError
+from scenes.pipeline.chapters import chapters_vtt, with_chapters
 from scenes.pipeline.media import VideoInfo, atomic_path, concat_videos, probe, read_srt, sha256_file, srt_to_vtt
+from scenes.pipeline.slides import Slide, write_pptx, write_slides_html
+from scenes.pipeline.transcript import write_transcript
 from scenes.style import BACKGROUND
 
 __all__ = [
@@ -135,6 +138,11 @@ class ClipSource:
         The beat's scene class (``None`` for the lecture).
     chapters
         For the lecture: one dict per beat (order, slug, title, start, duration).
+    sections
+        For the lecture: one dict per narrated block, in order: ``video``
+        (the section's MP4), ``block`` (its id), ``notes`` (its narration),
+        ``chapter`` (the beat's order), ``title`` (the beat's), ``start``
+        (in the lecture) and ``duration``: the live slides and the transcript.
     """
 
     slug: str
@@ -144,6 +152,7 @@ class ClipSource:
     captions: Path
     scene: type | None = None
     chapters: tuple[dict, ...] = field(default_factory=tuple)
+    sections: tuple[dict, ...] = field(default_factory=tuple)
 
     @property
     def kind(self) -> str:
@@ -160,8 +169,9 @@ class ClipSource:
         """Hash of the source files, what the manifest says of them and the export settings."""
         lesson = repr(getattr(self.scene, "lesson", None))
         h = hashlib.sha256(json.dumps([SETTINGS, FORMAT_VERSIONS(), repr(self.loop), self.title, lesson,
-                                       self.chapters]).encode())
-        for path in (self.video, self.captions):
+                                       self.chapters, [{k: v for k, v in s.items() if k != "video"}
+                                                       for s in self.sections]]).encode())
+        for path in (self.video, self.captions, *(s["video"] for s in self.sections)):
             h.update(sha256_file(path).encode())
         return h.hexdigest()
 
@@ -403,10 +413,13 @@ class MP4(Format):
     """H.264, yuv420p, index at the front (``+faststart``): streams and plays everywhere."""
 
     name, suffix, label, media_type = "mp4", ".mp4", "MP4", "video/mp4"
+    version = 2  # sound; the lecture's chapters inside
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
         write_mp4(job.src.video, job.path("mp4"))
+        if job.src.chapters:
+            with_chapters(job.path("mp4"), job.path("mp4"), job.src.chapters)
         job.facts.pop("info", None)
         return _video_facts(job.path("mp4"))
 
@@ -415,6 +428,7 @@ class WebM(Format):
     """VP9 in WebM; the lecture's is its beats' WebMs joined, not re-encoded."""
 
     name, suffix, label, media_type = "webm", ".webm", "WebM", "video/webm"
+    version = 2  # sound (Opus); the lecture's chapters inside
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -422,6 +436,8 @@ class WebM(Format):
             concat_webm(job.parts["webm"], job.path("webm"))
         else:
             write_webm(job.path("mp4"), job.path("webm"))
+        if job.src.chapters:
+            with_chapters(job.path("webm"), job.path("webm"), job.src.chapters)
         return _video_facts(job.path("webm"))
 
 
@@ -475,6 +491,74 @@ class GIF(Format):
         except BuildError as e:
             raise BuildError(f"{job.src.slug}: {e} (see LOOPS in scenes/pipeline/formats.py)") from None
         return write_gif(job.path("mp4"), job.path("gif"), start, end)
+
+
+class Chapters(Format):
+    """The lecture's chapters as a WebVTT ``kind="chapters"`` track."""
+
+    name, suffix, label, media_type = "chapters", ".chapters.vtt", "Chapters", "text/vtt"
+    kinds = frozenset({"lecture"})
+
+    @classmethod
+    def write(cls, job: Job) -> dict[str, Any]:
+        with _publish(job.path("chapters")) as tmp:
+            tmp.write_text(chapters_vtt(job.src.chapters), encoding="utf-8")
+        return {"chapters": len(job.src.chapters)}
+
+
+class TranscriptPage(Format):
+    """The narration as a page, by chapter, each paragraph linked to its time."""
+
+    name, suffix, label, media_type = "transcript", ".transcript.html", "Transcript", "text/html"
+    kinds = frozenset({"lecture"})
+
+    @classmethod
+    def applies(cls, src: ClipSource) -> bool:
+        return src.kind == "lecture" and bool(src.sections)
+
+    @classmethod
+    def write(cls, job: Job) -> dict[str, Any]:
+        paragraphs = [{"chapter": s["chapter"], "block_id": s["block"], "start": s["start"],
+                       "duration": s["duration"], "text": s["notes"]} for s in job.src.sections if s["notes"]]
+        write_transcript(job.src.chapters, paragraphs, job.path("transcript"), job.src.title,
+                         video_href=job.path("mp4").name)
+        return {"paragraphs": len(paragraphs)}
+
+
+def _slides(src: ClipSource) -> list[Slide]:
+    return [Slide(Path(s["video"]), s["title"], s["notes"], s["chapter"], s["block"], s.get("loop", False))
+            for s in src.sections]
+
+
+class SlidesHTML(Format):
+    """Live slides: one self-contained page, a stop at every narrated block, the narration as notes."""
+
+    name, suffix, label, media_type = "slides", ".slides.html", "Slides", "text/html"
+    kinds = frozenset({"lecture"})
+
+    @classmethod
+    def applies(cls, src: ClipSource) -> bool:
+        return src.kind == "lecture" and bool(src.sections)
+
+    @classmethod
+    def write(cls, job: Job) -> dict[str, Any]:
+        return write_slides_html(_slides(job.src), job.path("slides"), job.src.title)
+
+
+class PowerPoint(Format):
+    """The same slides as a PowerPoint file (a movie per slide, the narration as notes)."""
+
+    name, suffix, label, media_type = ("pptx", ".pptx", "PowerPoint",
+                                       "application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    kinds = frozenset({"lecture"})
+
+    @classmethod
+    def applies(cls, src: ClipSource) -> bool:
+        return src.kind == "lecture" and bool(src.sections)
+
+    @classmethod
+    def write(cls, job: Job) -> dict[str, Any]:
+        return write_pptx(_slides(job.src), job.path("pptx"), job.src.title)
 
 
 #: Every registered format, by name, in the order they are written.

@@ -19,25 +19,12 @@ import json
 from html import escape
 from pathlib import Path
 
+from scenes.pipeline.chapters import FRAGMENT_JS, chapters_vtt, gallery_link
 from scenes.pipeline.formats import FORMATS, vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
-from scenes.style import BACKGROUND, OUTPUT_COLOR
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 
-__all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet", "clock", "PAGE_BACKGROUND",
-           "PAGE_ACCENT"]
-
-#: The page wears the lecture's background; its accent is the output's teal.
-PAGE_BACKGROUND = BACKGROUND.to_hex().lower()
-PAGE_ACCENT = OUTPUT_COLOR.to_hex().lower()
-
-
-def clock(seconds: float) -> str:
-    """``83.4`` → ``"1:23"`` (``"1:02:03"`` past an hour)."""
-    total = int(round(seconds))
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
+__all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
 def _megabytes(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
@@ -89,10 +76,17 @@ def _embed(snippet: str, element_id: str, label: str) -> str:
     )
 
 
+def _copy_link(href: str, label: str) -> str:
+    """A button that copies the absolute address of ``href`` (relative to this page)."""
+    return (f'<button type="button" class="link" data-href="{escape(href)}" '
+            f'title="Copy a link that starts here">{escape(label)}</button>')
+
+
 def _lecture_section(entry: dict) -> str:
     chapters = "".join(
-        f'<li><a href="#lecture" data-seek="{c["start"]}" data-target="video-lecture">'
-        f'<span class="at">{clock(c["start"])}</span> <span class="name">{escape(c["title"])}</span></a></li>'
+        f'<li><a href="{escape(gallery_link(c["start"], page=""))}" data-seek="{c["start"]}" '
+        f'data-target="video-lecture"><span class="at">{clock(c["start"])}</span> '
+        f'<span class="name">{escape(c["title"])}</span></a>{_copy_link(gallery_link(c["start"], page=""), "Link")}</li>'
         for c in entry["chapters"]
     )
     return (
@@ -104,13 +98,33 @@ def _lecture_section(entry: dict) -> str:
     )
 
 
+def _lesson(manifest: dict) -> str:
+    """Which lesson produced these clips, with its values."""
+    lesson = manifest.get("lesson")
+    if not lesson:
+        return ""
+    values = " · ".join(f"<code>{escape(k)} = {escape(str(v))}</code>" for k, v in lesson["values"].items())
+    return (f'<details class="lesson"><summary>Lesson <strong>{escape(lesson["name"])}</strong>'
+            f' (its parameters)</summary><p>{values}</p></details>')
+
+
+def _teaching(entry: dict | None) -> str:
+    """Links to the lecture's slides, PowerPoint and transcript, where they were exported."""
+    if not entry:
+        return ""
+    what = {"slides": "Present live (slides)", "pptx": "PowerPoint", "transcript": "Transcript"}
+    links = [f'<a href="{escape(entry["files"][k]["name"])}">{label}</a>' for k, label in what.items()
+             if k in entry["files"]]
+    return f'<p class="teach">{" · ".join(links)}</p>' if links else ""
+
+
 def _card(entry: dict) -> str:
     slug = escape(entry["slug"])
     return (
         f'<article class="card" id="clip-{slug}">{_video(entry, f"video-{slug}")}<div class="body">'
         f'<h3><span class="num">{entry["order"]}</span>{escape(entry["title"])}</h3>'
         f'<p class="meta">{clock(entry["duration"])} · {entry["width"]}×{entry["height"]} · '
-        f'{entry["files"]["vtt"]["cues"]} captions</p>'
+        f'{entry["files"]["vtt"]["cues"]} captions · {_copy_link(gallery_link(0, clip=entry["slug"], page=""), "Link")}</p>'
         f"{_downloads(entry)}{_embed(embed_snippet(entry), f'embed-{slug}', 'Embed this clip')}</div></article>"
     )
 
@@ -137,6 +151,11 @@ def _captions_json(folder: Path, manifest: dict) -> str:
                 "cues": [[round(c.start.total_seconds(), 3), round(c.end.total_seconds(), 3), c.content]
                          for c in cues],
             }
+            if "chapters" in entry["files"]:
+                data[entry["slug"]]["chapters"] = {
+                    "vtt": entry["files"]["chapters"]["name"],
+                    "cues": [[c["start"], round(c["start"] + c["duration"], 3), c["title"]] for c in entry["chapters"]],
+                }
     # "</" would end the script element; JSON allows "<\/".
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
@@ -154,7 +173,9 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
         f'{escape(manifest["quality"])} quality {size}</p>'
         f"<p>Each clip plays here with captions. To put one on your own page, copy its files "
         f"(MP4, WebM, poster, VTT) next to the page and paste its embed code. "
-        f'<a href="manifest.json">manifest.json</a> lists every file.</p></header><main>'
+        f'<a href="manifest.json">manifest.json</a> lists every file. Opened from disk, a page cannot load '
+        f"a <code>.vtt</code>: serve the folder, or export with <code>--captions burn</code>.</p>"
+        f"{_teaching(lecture)}{_lesson(manifest)}</header><main>"
     ]
     if lecture:
         parts.append(_lecture_section(lecture))
@@ -170,7 +191,7 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
         f'<meta name="color-scheme" content="dark"><link rel="icon" href="data:,"><title>{escape(manifest["title"])} · clips</title>'
         f"<style>{CSS}</style></head><body>{''.join(parts)}"
         f'<script type="application/json" id="captions">{captions_json}</script>'
-        f"<script>{JS}</script></body></html>\n"
+        f"<script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
     )
 
 
@@ -204,6 +225,14 @@ video,img{display:block;width:100%%;height:auto;background:#000;border-radius:8p
 .chapters a:hover,.chapters a:focus-visible{background:#242833}
 .chapters a.current{background:#1f3a35;color:#fff}
 .chapters .at{color:var(--accent);font-variant-numeric:tabular-nums;min-width:3.2em}
+.chapters li{display:flex;align-items:center;gap:.3rem}
+.chapters li a{flex:1}
+button.link{background:none;border:1px solid var(--line);color:var(--muted);border-radius:6px;
+  padding:.1rem .45rem;font:.75rem system-ui,sans-serif;cursor:pointer}
+button.link:hover,button.link:focus-visible{color:var(--text);border-color:var(--accent)}
+.teach{font-size:1.05rem;margin:.6rem 0}
+.lesson{color:var(--muted);font-size:.85rem;margin:.4rem 0}
+.lesson p{display:flex;flex-wrap:wrap;gap:.3rem .9rem;margin:.4rem 0}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%%,330px),1fr));gap:1.2rem}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:12px;overflow:hidden;display:flex;flex-direction:column}
 .card video,.card img{border-radius:0}
@@ -232,28 +261,42 @@ JS = """
   const captions = JSON.parse(document.getElementById("captions").textContent);
   const served = location.protocol === "http:" || location.protocol === "https:";
 
-  function inlineTrack(video, cues) {
-    const track = video.addTextTrack("captions", "English", "en");
+  function inlineTrack(video, cues, kind, label, mode) {
+    const track = video.addTextTrack(kind, label, "en");
     for (const [start, end, text] of cues) track.addCue(new VTTCue(start, end, text));
-    track.mode = "showing";
+    track.mode = mode;
   }
 
-  function fileTrack(video, clip) {
+  function fileTrack(video, track, kind, label, mode) {
     const el = document.createElement("track");
-    Object.assign(el, {kind: "captions", label: "English", srclang: "en", src: clip.vtt, default: true});
-    el.addEventListener("error", () => { el.remove(); inlineTrack(video, clip.cues); }, {once: true});
+    Object.assign(el, {kind, label, srclang: "en", src: track.vtt, default: kind === "captions"});
+    el.addEventListener("error", () => { el.remove(); inlineTrack(video, track.cues, kind, label, mode); },
+                        {once: true});
     video.appendChild(el);
-    el.track.mode = "showing";
+    el.track.mode = mode;
   }
 
+  // From file:// a page may not load a .vtt: the same cues come inlined.
+  const addTrack = served ? fileTrack : (video, track, kind, label, mode) =>
+    inlineTrack(video, track.cues, kind, label, mode);
   for (const video of document.querySelectorAll("video[data-clip]")) {
     const clip = captions[video.dataset.clip];
-    if (!clip || !clip.cues.length) continue;
-    if (served) fileTrack(video, clip); else inlineTrack(video, clip.cues);
+    if (!clip) continue;
+    if (clip.cues.length) addTrack(video, clip, "captions", "English", "showing");
+    if (clip.chapters) addTrack(video, clip.chapters, "chapters", "Chapters", "hidden");
+  }
+
+  for (const button of document.querySelectorAll("button.link")) {
+    button.addEventListener("click", async () => {
+      const url = new URL(button.dataset.href, location.href).href;
+      try { await navigator.clipboard.writeText(url); } catch { window.prompt("Copy this link:", url); }
+      button.textContent = "Copied";
+      setTimeout(() => { button.textContent = "Link"; }, 1500);
+    });
   }
 
   const links = [...document.querySelectorAll("a[data-seek]")];
-  for (const link of links) {
+  for (const link of links) {  // the #t= link also changes the address (shareable); this seeks even if it did not
     link.addEventListener("click", () => {
       const video = document.getElementById(link.dataset.target);
       video.currentTime = Number(link.dataset.seek);

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from scenes.pipeline.build import output_dir, render_beats, select_beats
 from scenes.pipeline.formats import frames_at
-from scenes.pipeline.gallery import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 from scenes.pipeline.media import atomic_path
 
 __all__ = ["SheetRow", "frame_times", "contact_sheet", "preview", "FONT_PATH"]

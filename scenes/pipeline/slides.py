@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import av
 
-from scenes.pipeline.gallery import PAGE_ACCENT, PAGE_BACKGROUND
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND
 from scenes.pipeline.media import atomic_path, probe
 
 __all__ = ["Slide", "write_slides_html", "render_slides_html", "write_pptx", "first_frame_png", "KEYS"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from scenes.pipeline.chapters import chapter_link, gallery_link, seconds_text
-from scenes.pipeline.gallery import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 from scenes.pipeline.media import atomic_path
 
 __all__ = ["render_transcript", "write_transcript", "paragraphs_from_captions"]

@@ -398,15 +398,17 @@ def _open(browser, url: str):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}")
-            if not r.url.startswith("data:") else None)
+    # A player that has read a video's metadata cancels the rest of the download (ERR_ABORTED): not an error.
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} ({r.failure})")
+            if not r.url.startswith("data:") and "ERR_ABORTED" not in (r.failure or "") else None)
     page.goto(url)
     return page, errors
 
 
 VIDEOS_READY = "[...document.querySelectorAll('video')].every(v => v.readyState >= 1 && v.duration > 0)"
 TRACKS_READY = """[...document.querySelectorAll('video')].every(v =>
-    v.textTracks.length === 1 && v.textTracks[0].cues && v.textTracks[0].cues.length > 0)"""
+    v.textTracks.length === (v.id === 'video-lecture' ? 2 : 1)
+    && [...v.textTracks].every(t => t.cues && t.cues.length > 0))"""
 VIDEO_FACTS = """[...document.querySelectorAll('video')].map(v => ({
     clip: v.dataset.clip, duration: v.duration, src: v.currentSrc,
     cues: v.textTracks[0].cues.length, first: v.textTracks[0].cues[0].text,
@@ -425,7 +427,8 @@ def _check_page(page, exported, *, served: bool) -> None:
         assert f["duration"] == pytest.approx(entry["duration"], abs=0.5)
         assert f["cues"] == entry["files"]["vtt"]["cues"]
         assert html.unescape(f["first"]) == first_cue
-        assert f["trackElements"] == (1 if served else 0)
+        # Served, the page loads the .vtt files (captions, and the lecture's chapters); from disk it inlines them.
+        assert f["trackElements"] == ((2 if f["clip"] == "lecture" else 1) if served else 0)
 
 
 def _seek_by_chapter(page, exported) -> None:
@@ -437,10 +440,15 @@ def _seek_by_chapter(page, exported) -> None:
     page.evaluate("document.getElementById('video-lecture').pause()")
     at = page.evaluate("document.getElementById('video-lecture').currentTime")
     assert at == pytest.approx(one, abs=1)
+    assert page.evaluate("location.hash") == f"#t={exported['manifest']['lecture']['chapters'][1]['start']:g}"
     page.click("nav.chapters li:nth-child(1) a")
     page.wait_for_function("(() => { const v = document.getElementById('video-lecture');"
                            " return !v.seeking && v.currentTime < 1; })()", timeout=10_000)
     page.evaluate("document.getElementById('video-lecture').pause()")
+    # The chapters track holds every chapter, as the desktop players' chapter list does.
+    titles = page.evaluate("[...[...document.getElementById('video-lecture').textTracks]"
+                           ".find(t => t.kind === 'chapters').cues].map(c => c.text)")
+    assert titles == [c["title"] for c in exported["manifest"]["lecture"]["chapters"]]
 
 
 @pytest.mark.slow
@@ -486,5 +494,27 @@ def test_embed_snippet_plays_on_its_own(browser, exported, served):
                            " return v.readyState >= 1 && v.textTracks[0].cues && v.textTracks[0].cues.length > 0; })()",
                            timeout=10_000)
     assert page.evaluate("document.querySelector('track').readyState") == 2
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_shared_chapter_link_starts_the_lecture_there(browser, exported, served):
+    second = exported["manifest"]["lecture"]["chapters"][1]
+    page, errors = _open(browser, served)
+    page.wait_for_function(VIDEOS_READY, timeout=20_000)
+    # The Link button of the second chapter copies an address that starts there.
+    link = page.get_attribute("nav.chapters li:nth-child(2) button.link", "data-href")
+    assert link == f"#t={second['start']:g}"
+    page.close()
+    page, errors = _open(browser, served + link)
+    page.wait_for_function(f"Math.abs(document.getElementById('video-lecture').currentTime - {second['start']}) < 0.5",
+                           timeout=15_000)
+    # A clip's own link opens that clip.
+    page_link = page.get_attribute("#clip-01-setup button.link", "data-href")
+    page.evaluate(f"location.hash = {page_link.split('#', 1)[1]!r}")
+    page.wait_for_function("document.getElementById('video-01-setup').readyState >= 1", timeout=15_000)
+    assert page.evaluate("document.getElementById('clip-01-setup').getBoundingClientRect().top") < 200
     assert errors == []
     page.close()

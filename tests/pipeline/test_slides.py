@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from scenes.pipeline.gallery import PAGE_BACKGROUND
+from scenes.pipeline.page import PAGE_BACKGROUND
 from scenes.pipeline.slides import Slide, first_frame_png, render_slides_html, write_pptx, write_slides_html
 
 ROOT = Path(__file__).resolve().parents[2]

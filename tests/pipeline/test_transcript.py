@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scenes.pipeline.gallery import clock
+from scenes.pipeline.page import clock
 from scenes.pipeline.transcript import render_transcript, write_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
