@@ -33,6 +33,28 @@ TINY = {
 }
 
 
+#: What the CLI and a user's shell may set for the film; every test starts without them.
+LECTURE_VARS = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_CAPTIONS", "LECTURE_VOICE", "LECTURE_PROFILE")
+
+
+@pytest.fixture(scope="session")
+def session_voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of synthesised audio for the whole run, never the repository's ``media/voice``."""
+    return tmp_path_factory.mktemp("voice-cache")
+
+
+@pytest.fixture(autouse=True)
+def clean_lecture_environment(monkeypatch: pytest.MonkeyPatch, session_voice_cache: Path) -> None:
+    """Default lesson, sidecar captions, no voice (timing follows reading alone) unless a test asks.
+
+    The CLI's ``choose`` sets these in ``os.environ``; monkeypatch restores them after each test.
+    """
+    for name in LECTURE_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LECTURE_VOICE", "none")
+    monkeypatch.setenv("LECTURE_VOICE_CACHE", str(session_voice_cache))
+
+
 @pytest.fixture
 def tiny_config(tmp_path: Path) -> Iterator[dict]:
     """A manim config for a 160×90, 5 fps render into ``tmp_path``."""

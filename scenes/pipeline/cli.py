@@ -224,7 +224,7 @@ def cmd_script(args: argparse.Namespace) -> int:
     from scenes.narration import recording_script
 
     choose(args)
-    lines = recording_script([b.scene for b in select_beats(args.beats)])
+    lines = recording_script([b.scene for b in select_beats(args.beats, lecture=args.lecture)])
     target = args.out
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = ["# Recording script: record each block into <folder>/<id>.wav (or .mp3, .ogg, .flac, .m4a),",
@@ -291,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     script = sub.add_parser("script", help="write the recording script for narrating in your own voice",
                             parents=[common])
     script.add_argument("--beat", dest="beats", action="append", metavar="NAME", help="only this beat; repeatable")
+    script.add_argument("--lecture", default=None, metavar="MODULE[:LIST]", help="scenes from this module or file")
     script.add_argument("--out", type=Path, default=ROOT / "media" / "recording-script.tsv",
                         help="where to write it (default: media/recording-script.tsv)")
     script.set_defaults(func=cmd_script)
