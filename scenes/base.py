@@ -11,7 +11,7 @@ from manim import DOWN, LEFT, UL, Scene, ValueTracker, VGroup, config, linear
 
 from neuron import LESSON, Lesson
 from scenes.components import CaptionCard
-from scenes.narration import SAMPLE_RATE, Block, Voice, burn_captions, log, voice_from_env
+from scenes.narration import SAMPLE_RATE, Block, Voice, burn_captions, voice_from_env
 from scenes.style import BACKGROUND, MUTED_COLOR, TITLE_SIZE, words
 
 __all__ = ["LectureScene"]
@@ -124,9 +124,7 @@ class LectureScene(Scene):
 
     def tear_down(self) -> None:
         """Name blocks left silent for want of a recording; give the movie a full-length audio track."""
-        missing = self.narrator.missing()
-        if missing:
-            log.warning("%s: no recording for %s: silent, paced for reading", type(self).__name__, ", ".join(missing))
+        self.narrator.report_missing(type(self).__name__)
         writer = self.renderer.file_writer
         spec = getattr(writer, "output_spec", None)
         if self.narrator.speaks and not config.dry_run and spec is not None and spec.is_video:

@@ -66,6 +66,7 @@ __all__ = [
     "Command",
     "Recordings",
     "voice_from_env",
+    "cache_dir",
     "burn_captions",
     "integrated_loudness",
     "ScriptLine",
@@ -624,8 +625,14 @@ class Voice:
         raise NotImplementedError
 
     def missing(self) -> list[str]:
-        """Blocks this voice had no audio for although it should have (recordings)."""
+        """Blocks this voice had no audio for although it should have (recordings); forgets them."""
         return []
+
+    def report_missing(self, beat: str) -> None:
+        """One warning line naming the blocks of ``beat`` left silent for want of audio."""
+        missing = self.missing()
+        if missing:
+            log.warning("%s: no recording for %s: silent, paced for reading", beat, ", ".join(missing))
 
 
 class Silent(Voice):
@@ -886,8 +893,9 @@ def recording_script(scene_classes: Iterable[type]) -> list[ScriptLine]:
     lines: list[ScriptLine] = []
     for scene_cls in scene_classes:
         quiet = type(scene_cls.__name__, (scene_cls,), {"voice": Silent(), "__module__": scene_cls.__module__})
-        with tempconfig({"dry_run": True, "write_to_movie": False, "disable_caching": True,
-                         "progress_bar": "none", "verbosity": "WARNING"}):
+        # A dry run still draws its frames: draw few, and small.
+        with tempconfig({"dry_run": True, "write_to_movie": False, "disable_caching": True, "progress_bar": "none",
+                         "verbosity": "ERROR", "pixel_width": 64, "pixel_height": 36, "frame_rate": 1}):
             scene = quiet()
             scene.render()
         lines.extend(ScriptLine(b.id, b.beat, b.text) for b in scene.blocks)

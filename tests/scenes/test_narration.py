@@ -191,6 +191,25 @@ def test_silent_blocks_last_their_reading_time(run_scene):
     assert [c.content for c in captions] == [c.text for b in scene.blocks for c in b.cues]
 
 
+def test_a_body_longer_than_its_words_keeps_the_last_caption_up(run_scene):
+    from manim import Square, Create
+
+    from scenes.base import LectureScene
+
+    class Long(LectureScene):
+        def construct(self):
+            with self.narrate("A square. It takes its time."):
+                self.play(Create(Square()), run_time=4)
+
+    scene = run_scene(Long)
+    block = scene.blocks[0]
+    captions = scene.renderer.file_writer.subcaptions
+    assert block.end - block.start == pytest.approx(4.0, abs=0.21) and block.duration < 3
+    assert captions[0].start.total_seconds() == 0
+    assert captions[-1].end.total_seconds() == pytest.approx(block.end)
+    assert_readable(captions)
+
+
 def test_a_real_render_gives_each_block_a_section_and_whole_frames(run_scene):
     scene = run_scene(two_blocks(), dry_run=False)
     assert [s.name for s in scene.renderer.file_writer.sections] == ["TwoBlocks-01", "TwoBlocks-02"]
