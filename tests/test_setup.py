@@ -29,7 +29,7 @@ def run_setup(bin_dir: Path, purpose: str) -> subprocess.CompletedProcess:
 
 
 def test_non_root_with_missing_packages_prints_the_exact_command(tmp_path):
-    bins = fake_bin(tmp_path, uid=1000, installed={"pkg-config", "fonts-dejavu-core"})
+    bins = fake_bin(tmp_path, uid=1000, installed={"pkg-config", "fonts-dejavu-core", "flite"})
     out = run_setup(bins, "test")
     assert out.returncode == 1
     assert "missing Debian packages: libpango1.0-dev texlive-latex-extra dvisvgm chromium" in out.stderr
@@ -40,7 +40,7 @@ def test_non_root_with_missing_packages_prints_the_exact_command(tmp_path):
 
 def test_lecture_setup_does_not_ask_for_chromium(tmp_path):
     bins = fake_bin(tmp_path, uid=1000, installed={"libpango1.0-dev", "pkg-config", "texlive-latex-extra",
-                                                   "fonts-dejavu-core"})
+                                                   "fonts-dejavu-core", "flite"})
     out = run_setup(bins, "lecture")
     assert out.returncode == 1
     assert "missing Debian packages: dvisvgm\n" in out.stderr
