@@ -19,7 +19,7 @@ def beat(video: float, wall: float, *, rss: float = 300.0, creep: float = 1.0, p
         "encode_thread_seconds": 0.3 * wall}, "runs": []}
 
 
-def render(beats: dict, parallel: float, rerun: float) -> dict:
+def render(beats: dict, parallel: float, rerun: float, cold_voice: float | None = None) -> dict:
     video = sum(b["summary"]["video_seconds"] for b in beats.values())
     serial = sum(b["summary"]["wall"] for b in beats.values())
     return {
@@ -30,6 +30,9 @@ def render(beats: dict, parallel: float, rerun: float) -> dict:
                     "fps_rendered": 1.0},
         "rerun": {"wall": rerun, "beats_up_to_date": len(beats), "beats": len(beats), "after_imports": 0.1,
                   "import_seconds": 0.7, "ratio": rerun / parallel},
+        "voice": {"warm_wall": parallel, "cold_wall": cold_voice or parallel,
+                  "synthesis_share": ((cold_voice or parallel) - parallel) / parallel,
+                  "silent_wall": 0.8 * parallel, "silent_video_seconds": 0.75 * video},
     }
 
 
@@ -39,15 +42,18 @@ def verdicts(results: dict) -> dict[tuple[str, str | None], str]:
 
 def test_targets_pass_and_miss_at_the_stated_limits() -> None:
     results = {"render": {
-        # 100 s of video: low renders in 40 s (≤ 0.5×), high in 160 s (> 1.5×).
-        "low": render({"01-a": beat(60, 30), "02-b": beat(40, 20)}, parallel=40, rerun=3),
-        "high": render({"01-a": beat(60, 200, rss=1100, creep=1.3), "02-b": beat(40, 120)}, parallel=160, rerun=20),
+        # 100 s of video: low renders in 20 s (≤ 0.2×), high in 160 s (> 1.5×).
+        "low": render({"01-a": beat(60, 15), "02-b": beat(40, 10)}, parallel=20, rerun=0.4, cold_voice=22),
+        "high": render({"01-a": beat(60, 200, rss=1100, creep=1.3), "02-b": beat(40, 120)}, parallel=160, rerun=20,
+                       cold_voice=180),
     }}
     v = verdicts(results)
     assert v[("lecture_low", "low")] == "PASS"
     assert v[("lecture_high", "high")] == "MISS"
-    assert v[("rerun", "low")] == "PASS"  # 3 s of 40 s
+    assert v[("rerun", "low")] == "PASS"  # 0.4 s of 20 s
     assert v[("rerun", "high")] == "MISS"  # 20 s of 160 s
+    assert v[("voice", "low")] == "PASS"  # +2 s of 20 s
+    assert v[("voice", "high")] == "MISS"  # +20 s of 160 s
     assert v[("creep", "low")] == "PASS"
     assert v[("creep", "high")] == "MISS"  # 1.3 > 1.2
     assert v[("rss_high", "high")] == "MISS"  # 1100 MB ≥ 1 GB
@@ -63,7 +69,7 @@ def test_a_miss_says_what_bounds_it() -> None:
     assert "MISS [high]" in text and "01-a" in text
 
 
-@pytest.mark.parametrize("limit_case, status", [(0.5, "PASS"), (0.51, "MISS")])
+@pytest.mark.parametrize("limit_case, status", [(0.2, "PASS"), (0.21, "MISS")])
 def test_the_low_target_is_inclusive(limit_case: float, status: str) -> None:
     results = {"render": {"low": render({"01-a": beat(100, 10)}, parallel=100 * limit_case, rerun=0.1)}}
     assert verdicts(results)[("lecture_low", "low")] == status
