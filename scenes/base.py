@@ -57,7 +57,7 @@ class LectureScene(Scene):
 
     # -- narration ---------------------------------------------------------
     @contextmanager
-    def narrate(self, text: str) -> Iterator[Block]:
+    def narrate(self, text: str, loop: bool = False) -> Iterator[Block]:
         """Narrate ``text`` over everything played inside the block: the words set the pace.
 
         Before the body plays, the block's voice is made (or found in the
@@ -70,7 +70,9 @@ class LectureScene(Scene):
 
         Each block also starts a Manim section named by its id (one slide
         per block with ``--save_sections``) and writes its captions, cut
-        into cues with chosen line breaks, as subcaptions.
+        into cues with chosen line breaks, as subcaptions. ``loop=True``
+        marks a block whose picture loops well (the beat's GIF, a repeating
+        slide).
 
         Yields
         ------
@@ -83,7 +85,7 @@ class LectureScene(Scene):
         ...     self.run_epochs(tracker, run_time=block.run_time(at_least=self.epoch_seconds))
         """
         beat = type(self).__name__
-        block = Block(f"{beat}-{len(self.blocks) + 1:02d}", text, beat, start=self.time)
+        block = Block(f"{beat}-{len(self.blocks) + 1:02d}", text, beat, start=self.time, loop=loop)
         self.blocks.append(block)
         self.next_section(block.id)
         block.audio = self.narrator.audio(block.id, text)

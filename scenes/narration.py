@@ -822,6 +822,8 @@ class Block:
         The voice (None: silent).
     end
         Scene time at which it ended (set when the block closes).
+    loop
+        Whether the block's picture loops well: a GIF of the beat, a slide that repeats.
     """
 
     id: str
@@ -830,6 +832,7 @@ class Block:
     start: float = 0.0
     audio: Audio | None = None
     end: float | None = None
+    loop: bool = False
     cues: list[Cue] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -489,24 +489,33 @@ def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: l
     except (OSError, ValueError):
         return []
     folder = out / "beats" / f"{beat.slug}.sections"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    staging = folder.with_name(f".{folder.name}.part")  # filled, then swapped in whole
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     sound = decode_audio(movie) if has_audio(movie) else None
-    texts = {b["id"]: b["text"] for b in blocks}
+    by_id = {b["id"]: b for b in blocks}
     sections, start = [], 0.0
     for n, section in enumerate(listed, 1):
         picture = index.parent / section["video"]
         seconds = probe(picture).duration
         if seconds <= 0:
             continue
-        target = folder / f"{n:02d}-{section['name']}.mp4"
+        target = staging / f"{n:02d}-{section['name']}.mp4"
         clip = None if sound is None else sound[int(round(start * RATE)):int(round((start + seconds) * RATE))]
         concat_videos([picture], target, audio=clip)
         name = f"{folder.name}/{target.name}"
         files[name] = file_record(target)
+        block = by_id.get(section["name"], {})
         sections.append({"file": name, "block": section["name"], "start": round(start, 6),
-                         "duration": round(seconds, 6), "notes": texts.get(section["name"], "")})
+                         "duration": round(seconds, 6), "notes": block.get("text", ""),
+                         "loop": bool(block.get("loop"))})
         start += seconds
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.rename(folder, old)
+    os.rename(staging, folder)
+    shutil.rmtree(old, ignore_errors=True)
     return sections
 
 
@@ -693,6 +702,10 @@ def clean_stale(quality: str, media: Path | None = None) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     leftovers = [*(out / "beats").glob(".*.part*"), *(out / "beats").glob("*.sections/.*.part*"),
                  *out.glob(".lecture.*.part*")]
+    for folder in [*(out / "beats").glob(".*.sections.part"), *(out / "beats").glob(".*.sections.old")]:
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    leftovers = [p for p in leftovers if p.is_file()]
     # The LaTeX cache is shared by every quality: only take SVGs abandoned long ago.
     leftovers += [p for p in (media / ".tex").glob("*/.*.part") if time.time() - p.stat().st_mtime > 600]
     for path in leftovers:

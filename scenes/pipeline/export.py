@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from scenes.pipeline.build import (
+    Beat,
     BeatResult,
     BuildError,
     _build_lock,
@@ -228,8 +229,16 @@ def _remove_orphans(folder: Path, manifest: dict) -> None:
             path.unlink()
 
 
+def _sections(beat: Beat, folder: Path, published: Sequence[dict], offset: float = 0.0) -> tuple[dict, ...]:
+    """A beat's published sections (see the build's stamp) as a clip's: paths made whole, times shifted."""
+    return tuple({"video": str(folder / s["file"]), "block": s["block"], "notes": s["notes"],
+                  "chapter": beat.order, "title": beat.title, "start": round(offset + s["start"], 3),
+                  "duration": s["duration"], "loop": bool(s.get("loop"))} for s in published)
+
+
 def _source(r: BeatResult) -> ClipSource:
-    return ClipSource(r.beat.slug, r.beat.title, r.beat.order, r.video, r.captions, r.beat.scene)
+    return ClipSource(r.beat.slug, r.beat.title, r.beat.order, r.video, r.captions, r.beat.scene,
+                      sections=_sections(r.beat, r.video.parent, r.sections))
 
 
 def _published(quality: str, media: Path | None, skip: set[str]) -> list[ClipSource]:
@@ -239,7 +248,12 @@ def _published(quality: str, media: Path | None, skip: set[str]) -> list[ClipSou
     for b in beats():
         video, captions = beat_dir / f"{b.slug}.mp4", beat_dir / f"{b.slug}.srt"
         if b.slug not in skip and video.exists() and captions.exists():
-            found.append(ClipSource(b.slug, b.title, b.order, video, captions, b.scene))
+            try:
+                published = json.loads((beat_dir / f"{b.slug}.json").read_text()).get("sections") or []
+            except (OSError, ValueError):
+                published = []
+            found.append(ClipSource(b.slug, b.title, b.order, video, captions, b.scene,
+                                    sections=_sections(b, beat_dir, published)))
     return found
 
 
@@ -300,13 +314,8 @@ def export_results(
 
 def _lecture_sections(results: Sequence[BeatResult], chapters: Sequence[dict]) -> tuple[dict, ...]:
     """Every beat's narrated sections, in lecture order, timed in the lecture (slides, transcript)."""
-    sections = []
-    for r, chapter in zip(results, chapters):
-        for s in r.sections:
-            sections.append({"video": str(r.video.parent / s["file"]), "block": s["block"], "notes": s["notes"],
-                             "chapter": r.beat.order, "title": r.beat.title,
-                             "start": round(chapter["start"] + s["start"], 3), "duration": s["duration"]})
-    return tuple(sections)
+    return tuple(s for r, chapter in zip(results, chapters)
+                 for s in _sections(r.beat, r.video.parent, r.sections, chapter["start"]))
 
 
 def _previous_lecture(quality: str, media: Path | None) -> ClipSource:

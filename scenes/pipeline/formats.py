@@ -43,7 +43,6 @@ __all__ = [
     "Job",
     "ClipSource",
     "Loop",
-    "LOOPS",
     "SETTINGS",
     "frames_at",
     "ink",
@@ -114,14 +113,6 @@ class Loop:
         return start, end
 
 
-#: Beats with a natural loop, by scene name. A scene may instead carry a
-#: ``loop`` class attribute (a :class:`Loop`), which wins.
-LOOPS: dict[str, Loop] = {
-    # Gradient descent from the good start: the cost curve traces down, then again.
-    "Setup": Loop(caption=4),
-}
-
-
 @dataclass(frozen=True)
 class ClipSource:
     """One clip to export: a rendered video and its captions.
@@ -139,10 +130,11 @@ class ClipSource:
     chapters
         For the lecture: one dict per beat (order, slug, title, start, duration).
     sections
-        For the lecture: one dict per narrated block, in order: ``video``
-        (the section's MP4), ``block`` (its id), ``notes`` (its narration),
-        ``chapter`` (the beat's order), ``title`` (the beat's), ``start``
-        (in the lecture) and ``duration``: the live slides and the transcript.
+        One dict per narrated block, in order: ``video`` (the section's
+        MP4), ``block`` (its id), ``notes`` (its narration), ``chapter`` (the
+        beat's order), ``title`` (the beat's), ``start`` (in this clip),
+        ``duration`` and ``loop``: the beat's GIF, and for the lecture the
+        live slides and the transcript.
     """
 
     slug: str
@@ -160,10 +152,14 @@ class ClipSource:
 
     @property
     def loop(self) -> Loop | None:
+        """A beat's loop: its own ``loop`` (a :class:`Loop`), else its first block narrated with ``loop=True``."""
         if self.scene is None:
             return None
         own = getattr(self.scene, "loop", None)
-        return own if isinstance(own, Loop) else LOOPS.get(self.scene.__name__)
+        if isinstance(own, Loop):
+            return own
+        looping = next((s for s in self.sections if s.get("loop")), None)
+        return None if looping is None else Loop(seconds=(looping["start"], looping["start"] + looping["duration"]))
 
     def key(self) -> str:
         """Hash of the source files, what the manifest says of them and the export settings."""
@@ -476,7 +472,7 @@ class VTT(Format):
 
 
 class GIF(Format):
-    """A short silent loop, for beats with a :class:`Loop`."""
+    """A short silent loop, for beats with a block narrated with ``loop=True`` (or a :class:`Loop`)."""
 
     name, suffix, label, media_type = "gif", ".gif", "GIF", "image/gif"
 
@@ -489,7 +485,7 @@ class GIF(Format):
         try:
             start, end = job.src.loop.span(job.cues, job.info.duration)
         except BuildError as e:
-            raise BuildError(f"{job.src.slug}: {e} (see LOOPS in scenes/pipeline/formats.py)") from None
+            raise BuildError(f"{job.src.slug}: {e} (see the beat's narrate(..., loop=True))") from None
         return write_gif(job.path("mp4"), job.path("gif"), start, end)
 
 

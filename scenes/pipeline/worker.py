@@ -309,7 +309,8 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
         "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),
-                    "end": round(b.end if b.end is not None else b.start + b.duration, 6)}
+                    "end": round(b.end if b.end is not None else b.start + b.duration, 6),
+                    "loop": bool(getattr(b, "loop", False))}
                    for b in getattr(scene, "blocks", [])],
     }
 

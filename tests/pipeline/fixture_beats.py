@@ -17,24 +17,24 @@ __all__ = ["Tiny", "Other", "Slow", "Broken", "SCENES_IN_ORDER", "KILL", "BROKEN
 
 
 class Tiny(LectureScene):
-    """One second: a circle is drawn, with one formula (so LaTeX runs)."""
+    """1.2 s (a caption's least time on screen): a circle is drawn, with one formula (so LaTeX runs)."""
 
     title = "Tiny"
 
     def construct(self) -> None:
         with self.narrate("A circle."):
             self.add(tex("a", "=", "1", font_size=30).to_edge(UP))
-            self.play(Create(Circle()), run_time=1)
+            self.play(Create(Circle()), run_time=1.2)
 
 
 class Other(LectureScene):
-    """One second: a square fades in (different pictures from :class:`Tiny`)."""
+    """1.2 s: a square fades in (different pictures from :class:`Tiny`)."""
 
     title = "Other"
 
     def construct(self) -> None:
         with self.narrate("A square."):
-            self.play(FadeIn(Square()), run_time=1)
+            self.play(FadeIn(Square()), run_time=1.2)
 
 
 class Slow(LectureScene):

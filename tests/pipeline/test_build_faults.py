@@ -160,7 +160,7 @@ def test_a_beat_that_raises_is_named_and_the_others_are_kept(tmp_path: Path, tin
     assert not (out / "beats" / "02-beats.mp4").exists()
     assert not (out / "lecture.mp4").exists()
     tiny, other = frame_hashes(out / "beats" / "01-beats.mp4"), frame_hashes(out / "beats" / "03-beats.mp4")
-    assert len(tiny) == len(other) == 5  # 1 s at 5 fps each, whole
+    assert len(tiny) == len(other) == 6  # 1.2 s at 5 fps each, whole
     assert tiny != other  # the frame comparison can tell scenes apart
     assert leftovers(media) == []
 
@@ -294,15 +294,15 @@ def test_worker_reports_frames_and_latex_cold_then_warm(tmp_path: Path, tiny_env
         assert line.startswith("WORKER ")
         facts.append(json.loads(line[len("WORKER "):]))
     cold, warm, plain = facts
-    assert "phases" not in plain and plain["frames"] == 5  # outside the benchmark, Manim runs unpatched
+    assert "phases" not in plain and plain["frames"] == 6  # outside the benchmark, Manim runs unpatched
     facts = [cold, warm]
     assert cold["tex_compiled"] == 1 and warm["tex_compiled"] == 0  # one formula in Tiny
     assert warm["tex_cached"] == 1
     assert len(list(tex.glob("*.svg"))) == 1
     for f in facts:
         assert (f["width"], f["height"], f["fps"]) == (160, 90, 5)
-        assert f["frames"] == 5 and f["video_seconds"] == pytest.approx(1.0)  # run_time=1 at 5 fps
-        assert f["frames_drawn"] == 5
+        assert f["frames"] == 6 and f["video_seconds"] == pytest.approx(1.2)  # run_time=1.2 at 5 fps
+        assert f["frames_drawn"] == 6
         assert set(f["phases"]) == {"tex", "logic", "raster", "handoff", "encode", "combine"}
         assert f["creep"] is not None and f["peak_rss_mb"] > 0
     assert cold["phases"]["tex"] > 0 and warm["phases"]["tex"] == 0
