@@ -22,7 +22,6 @@ from pathlib import Path
 from scenes.pipeline.build import (
     Beat,
     BeatResult,
-    BuildError,
     _build_lock,
     assemble_lecture,
     beats,

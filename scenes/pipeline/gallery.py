@@ -19,7 +19,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from scenes.pipeline.chapters import FRAGMENT_JS, chapters_vtt, gallery_link
+from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock

@@ -13,7 +13,6 @@ lasts at least as long as its voice.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
