@@ -376,6 +376,8 @@ class Format:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:  # an abstract middle class (shared behaviour, no file of its own)
+            return
         if cls.name in Format.registry:
             raise ValueError(f"format {cls.name!r} is registered twice")
         Format.registry[cls.name] = cls
@@ -502,15 +504,20 @@ class Chapters(Format):
         return {"chapters": len(job.src.chapters)}
 
 
-class TranscriptPage(Format):
-    """The narration as a page, by chapter, each paragraph linked to its time."""
+class NarratedLectureFormat(Format):
+    """A format of the lecture built from its narrated sections (none without them)."""
 
-    name, suffix, label, media_type = "transcript", ".transcript.html", "Transcript", "text/html"
     kinds = frozenset({"lecture"})
 
     @classmethod
     def applies(cls, src: ClipSource) -> bool:
         return src.kind == "lecture" and bool(src.sections)
+
+
+class TranscriptPage(NarratedLectureFormat):
+    """The narration as a page, by chapter, each paragraph linked to its time."""
+
+    name, suffix, label, media_type = "transcript", ".transcript.html", "Transcript", "text/html"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -526,31 +533,21 @@ def _slides(src: ClipSource) -> list[Slide]:
             for s in src.sections]
 
 
-class SlidesHTML(Format):
+class SlidesHTML(NarratedLectureFormat):
     """Live slides: one self-contained page, a stop at every narrated block, the narration as notes."""
 
     name, suffix, label, media_type = "slides", ".slides.html", "Slides", "text/html"
-    kinds = frozenset({"lecture"})
-
-    @classmethod
-    def applies(cls, src: ClipSource) -> bool:
-        return src.kind == "lecture" and bool(src.sections)
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
         return write_slides_html(_slides(job.src), job.path("slides"), job.src.title)
 
 
-class PowerPoint(Format):
+class PowerPoint(NarratedLectureFormat):
     """The same slides as a PowerPoint file (a movie per slide, the narration as notes)."""
 
     name, suffix, label, media_type = ("pptx", ".pptx", "PowerPoint",
                                        "application/vnd.openxmlformats-officedocument.presentationml.presentation")
-    kinds = frozenset({"lecture"})
-
-    @classmethod
-    def applies(cls, src: ClipSource) -> bool:
-        return src.kind == "lecture" and bool(src.sections)
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:

@@ -20,9 +20,6 @@ from scenes.pipeline import chapters as chapters_module
 from scenes.pipeline.chapters import (FRAGMENT_JS, chapter_link, chapters_vtt, gallery_link, read_chapters,
                                       with_chapters)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SECONDS, FPS, RATE = 3.0, 10, 48_000
 CHAPTERS = [
     {"order": 1, "slug": "01-setup", "title": "The setup", "start": 0.0, "duration": 1.2},
@@ -114,18 +111,6 @@ def test_vtt_has_one_cue_per_chapter_at_its_times_titles_escaped():
 def test_vtt_times_past_an_hour():
     (cue,) = parse_vtt(chapters_vtt([{"order": 1, "slug": "x", "title": "t", "start": 3723.456, "duration": 1}]))
     assert cue[1:3] == (3723.456, 3724.456)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium not found at /usr/bin/chromium: run tools/setup.sh test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from dataclasses import asdict
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import av
@@ -29,6 +25,7 @@ import srt
 from PIL import Image
 
 from neuron import LESSON
+from tests.pipeline.browser import open_page, serve
 from scenes.pipeline.build import Beat, BeatResult, QUALITIES
 from scenes.pipeline.export import export_results
 from scenes.pipeline.formats import Loop
@@ -36,9 +33,6 @@ from scenes.pipeline.media import probe
 from scenes.s01_setup import Setup
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FPS = 5
 TINY = {"pixel_width": 160, "pixel_height": 90, "frame_rate": FPS, "disable_caching": True,
         "progress_bar": "none", "verbosity": "WARNING"}
@@ -320,89 +314,15 @@ def test_export_command_renders_then_exports_one_beat(tmp_path):
 
 
 # -- the page in a real Chromium -----------------------------------------------------------------
-class RangeHandler(SimpleHTTPRequestHandler):
-    """A static file handler that honours ``Range`` (so videos can seek), quietly."""
-
-    timeout = 10
-    _remaining: int | None = None
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def send_head(self):
-        self._remaining = None
-        path = self.translate_path(self.path)
-        wanted = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
-        if not wanted or not os.path.isfile(path):
-            return super().send_head()
-        size = os.path.getsize(path)
-        first, last = wanted.groups()
-        start = size - int(last) if first == "" else int(first)
-        end = size - 1 if first == "" or last == "" else min(int(last), size - 1)
-        if start >= size or start > end:
-            self.send_error(416)
-            return None
-        f = open(path, "rb")
-        f.seek(start)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        self._remaining = end - start + 1
-        return f
-
-    def copyfile(self, source, outputfile):
-        if self._remaining is None:
-            return super().copyfile(source, outputfile)
-        while self._remaining > 0 and (chunk := source.read(min(1 << 16, self._remaining))):
-            outputfile.write(chunk)
-            self._remaining -= len(chunk)
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def served(exported):
     """The clips folder over http://127.0.0.1 (Range-capable), for the test's length."""
-    server = QuietServer(("127.0.0.1", 0), partial(RangeHandler, directory=str(exported["folder"])))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium not found at /usr/bin/chromium: run tools/setup.sh test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serve(exported["folder"]) as address:
+        yield address + "index.html"
 
 
 def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # A player that has read a video's metadata cancels the rest of the download (ERR_ABORTED): not an error.
-    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} ({r.failure})")
-            if not r.url.startswith("data:") and "ERR_ABORTED" not in (r.failure or "") else None)
-    page.goto(url)
-    return page, errors
+    return open_page(browser, url)
 
 
 VIDEOS_READY = "[...document.querySelectorAll('video')].every(v => v.readyState >= 1 && v.duration > 0)"

@@ -18,14 +18,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from tests.pipeline.browser import open_page
 from scenes.pipeline.page import PAGE_BACKGROUND
 from scenes.pipeline.slides import Slide, first_frame_png, render_slides_html, write_pptx, write_slides_html
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FPS, SECONDS, SIZE, RATE = 10, 1.2, (854, 480), 48_000
 BLOCKS = [  # (title, chapter, notes, colour of the drawing, loop)
     ("The setup", 1, "One neuron: the input x is multiplied by a weight w, a bias b is added, "
@@ -123,25 +121,8 @@ def test_an_empty_deck_is_refused(tmp_path):
 
 
 # -- the HTML player in Chromium ---------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium not found at /usr/bin/chromium: run tools/setup.sh test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    return page, errors
+    return open_page(browser, url, height=720)
 
 
 CURRENT = "document.querySelector('section.slide.current').id"

@@ -12,9 +12,6 @@ from scenes.pipeline.transcript import render_transcript, write_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHAPTERS = [
     {"order": 1, "slug": "01-setup", "title": "The setup", "start": 0.0, "duration": 41.5},
     {"order": 2, "slug": "02-flatline", "title": "A bad start", "start": 41.5, "duration": 38.0},
@@ -128,18 +125,6 @@ def test_links_follow_the_given_names(tmp_path):
 
 
 # -- in Chromium -------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium not found at /usr/bin/chromium: run tools/setup.sh test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.browser
 def test_the_browser_finds_words_and_the_filter_narrows_the_page(browser, transcript):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
