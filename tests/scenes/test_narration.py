@@ -288,35 +288,10 @@ def test_cache_hits_misses_and_repairs_a_damaged_entry(tmp_path, monkeypatch):
 
 
 def ebur128(path: Path) -> float:
-    """Integrated loudness by FFmpeg's own ebur128 filter (independent of our numpy meter)."""
-    import av
+    """Integrated loudness by FFmpeg's own ebur128 filter (independent of the film's numpy meter)."""
+    from scenes.pipeline.audio import decode_audio, integrated_loudness
 
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        graph = av.filter.Graph()
-        source = graph.add_abuffer(template=stream)
-        meter = graph.add("ebur128", "metadata=1")
-        sink = graph.add("abuffersink")
-        source.link_to(meter)
-        meter.link_to(sink)
-        graph.configure()
-        value = None
-
-        def drain():
-            nonlocal value
-            while True:
-                try:
-                    frame = graph.pull()
-                except (av.error.BlockingIOError, av.error.EOFError):
-                    return
-                value = float(frame.metadata.get("lavfi.r128.I", value))
-
-        for frame in container.decode(stream):
-            graph.push(frame)
-            drain()
-        graph.push(None)
-        drain()
-    return value
+    return integrated_loudness(decode_audio(path))
 
 
 @needs_flite
