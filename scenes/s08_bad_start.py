@@ -59,11 +59,6 @@ class PriceOfBadStart(LectureScene):
     sweep: Sweep = SWEEP
     starts = ("good", "bad")
 
-    @classmethod
-    def presets_fingerprint(cls) -> str:
-        """The lesson and the sweep: changing either re-renders this beat."""
-        return super().presets_fingerprint() + repr(cls.sweep)
-
     def construct(self) -> None:
         self.prepare()
         self.pose_the_question()

@@ -100,11 +100,6 @@ class AnyTarget(LectureScene):
     title = "Any target, not just 0 and 1"
     targets: TargetSweep = TARGETS
 
-    @classmethod
-    def presets_fingerprint(cls) -> str:
-        """The lesson and the targets: changing either re-renders this beat."""
-        return super().presets_fingerprint() + repr(cls.targets)
-
     def construct(self) -> None:
         self.prepare()
         self.state_the_cost()

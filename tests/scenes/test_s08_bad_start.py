@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -65,16 +64,6 @@ def test_the_curves_run_from_the_sweep_to_its_far_end(run_scene):
         np.testing.assert_allclose(line.get_anchors()[0], axes.c2p(SWEEP.z_min, first), atol=1e-6)
     # Exponential against linear, seen from the far end of the sweep.
     assert far["mse"] > 100 * far["bce"]
-
-
-def test_the_sweep_is_part_of_the_fingerprint():
-    base = PriceOfBadStart.presets_fingerprint()
-    assert repr(SWEEP) in base and repr(LESSON) in base
-
-    class Wider(PriceOfBadStart):
-        sweep = replace(SWEEP, z_max=10.0)
-
-    assert Wider.presets_fingerprint() != base
 
 
 def test_caption_helpers():

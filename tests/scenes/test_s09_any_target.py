@@ -57,16 +57,6 @@ def test_outline_meets_the_top_exactly_at_both_walls():
         log_loss_outline(0.5, 0.1)
 
 
-def test_the_targets_are_part_of_the_fingerprint():
-    base = AnyTarget.presets_fingerprint()
-    assert repr(TARGETS) in base
-
-    class Other(AnyTarget):
-        targets = TargetSweep((0.3, 0.6))
-
-    assert Other.presets_fingerprint() != base
-
-
 def test_a_different_preset_is_followed(run_scene):
     class Two(AnyTarget):
         targets = TargetSweep((0.7, 0.2))
