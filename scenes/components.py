@@ -2,6 +2,7 @@
 
 - :class:`NeuronDiagram` — x → ×w → +b → z → σ → a, compared with y, with
   live values.
+- :class:`Follows` — live numbers that follow a tracker, and freeze.
 - :class:`Readouts` — labelled live numbers (w, b, a, C, epoch …).
 - :class:`CostPlot` — cost against epoch, traced as a tracker runs.
 - :class:`SigmoidPlot` — σ (blue) and σ′ (red) over z.
@@ -9,13 +10,15 @@
 
 Live values follow a ``ValueTracker`` holding a (fractional) epoch: updaters
 call ``set_value`` on existing ``DecimalNumber`` objects and move existing
-points; nothing re-typesets LaTeX per frame.
+points; nothing re-typesets LaTeX per frame. Groups of live numbers take
+``follow(tracker)`` and ``freeze()`` from :class:`Follows`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Self
 
 import numpy as np
 from manim import (
@@ -45,16 +48,20 @@ from scenes.style import (
     B_COLOR,
     CAPTION_BAND,
     CAPTION_SIZE,
+    FORMULA_SIZE,
     LABEL_SIZE,
     MUTED_COLOR,
     OUTPUT_COLOR,
     SIGMA_COLOR,
     SIGMA_PRIME_COLOR,
+    SMALL_AXIS_NUMBER_SIZE,
     SMALL_SIZE,
+    SYMBOL_SIZE,
     TARGET_COLOR,
     W_COLOR,
     X_COLOR,
     Z_COLOR,
+    axis_style,
     caption_band_top,
     tex,
     words,
@@ -67,6 +74,7 @@ __all__ = [
     "nice_range",
     "edge_y_axis",
     "label",
+    "Follows",
     "Readouts",
     "NeuronDiagram",
     "CostPlot",
@@ -217,8 +225,56 @@ def epoch_tracker() -> ValueTracker:
     return ValueTracker(0.0)
 
 
-class Readouts(VGroup):
-    """A column of labelled live numbers, e.g. ``w = 0.600``.
+class Follows:
+    """Mixin for a group of live numbers that follow one ``ValueTracker``.
+
+    A subclass keeps its numbers in ``values`` (key → :class:`LiveDecimal`)
+    and says in :meth:`value_at` what each shows while the tracker holds
+    ``t``; by default the field ``key`` of ``self.trajectory`` at epoch ``t``
+    (for ``"epoch"``, the epoch rounded). :meth:`follow` gives every number
+    one updater that calls ``set_value`` (no Tex is rebuilt); :meth:`freeze`
+    takes those updaters off again, so a later transform does not fight them.
+
+    Examples
+    --------
+    >>> readouts = Readouts([("w", "w", W_COLOR)], LESSON.run("mse", "good"))  # doctest: +SKIP
+    >>> readouts.follow(tracker)  # doctest: +SKIP
+    >>> readouts.freeze()  # doctest: +SKIP
+    """
+
+    values: dict[str, LiveDecimal]
+    trajectory: Trajectory
+    _followers: list[tuple[LiveDecimal, Callable[[LiveDecimal], None]]]
+
+    def value_at(self, key: str, t: float) -> float:
+        """What the number ``key`` shows while the tracker holds ``t``."""
+        if key == "epoch":
+            return float(round(t))
+        return float(self.trajectory.at(t)[key])
+
+    def follow(self, tracker: ValueTracker, trajectory: Trajectory | None = None) -> Self:
+        """Keep every number at its value for ``tracker``; ``trajectory`` switches to another run first."""
+        self.freeze()
+        if trajectory is not None:
+            self.trajectory = trajectory
+        for key, number in self.values.items():
+            def update(m: LiveDecimal, key: str = key) -> None:
+                m.set_value(self.value_at(key, tracker.get_value()))
+
+            number.add_updater(update)
+            self._followers.append((number, update))
+        return self
+
+    def freeze(self) -> Self:
+        """Stop following: remove the updaters :meth:`follow` added, and no others."""
+        for number, update in getattr(self, "_followers", ()):
+            number.remove_updater(update)
+        self._followers = []
+        return self
+
+
+class Readouts(Follows, VGroup):
+    """A column (or row) of labelled live numbers, e.g. ``w = 0.600``, following a run.
 
     Parameters
     ----------
@@ -244,7 +300,7 @@ class Readouts(VGroup):
         fields: Sequence[tuple[str, str, object]],
         trajectory: Trajectory,
         decimals: int = 3,
-        font_size: float = LABEL_SIZE + 4,
+        font_size: float = SYMBOL_SIZE,
         direction=DOWN,
         **kwargs,
     ) -> None:
@@ -258,7 +314,7 @@ class Readouts(VGroup):
                 number = LiveInteger(0, font_size=font_size, color=color)
             else:
                 number = LiveDecimal(
-                    self._value(key, 0.0), num_decimal_places=decimals, font_size=font_size, color=color,
+                    self.value_at(key, 0.0), num_decimal_places=decimals, font_size=font_size, color=color,
                     include_sign=False,
                 )
             number.next_to(name, RIGHT, buff=0.15)
@@ -269,34 +325,13 @@ class Readouts(VGroup):
         else:
             self.arrange(direction, buff=0.5)
 
-    def _value(self, key: str, epoch: float) -> float:
-        if key == "epoch":
-            return float(round(epoch))
-        return float(self.trajectory.at(epoch)[key])
 
-    def follow(self, tracker: ValueTracker, trajectory: Trajectory | None = None) -> Readouts:
-        """Keep every number at the trajectory's value at ``tracker``'s epoch.
-
-        Pass ``trajectory`` to switch to another run first.
-        """
-        if trajectory is not None:
-            self.trajectory = trajectory
-        for key, number in self.values.items():
-            number.add_updater(lambda m, k=key: m.set_value(self._value(k, tracker.get_value())))
-        return self
-
-    def freeze(self) -> Readouts:
-        """Stop following (so a later transform does not fight the updater)."""
-        for number in self.values.values():
-            number.clear_updaters()
-        return self
-
-
-class NeuronDiagram(VGroup):
+class NeuronDiagram(Follows, VGroup):
     """The lecture's neuron: x → ×w → +b → z → σ → a, beside its target y.
 
     Each stage is a rounded box with its symbol; under the parameter boxes
-    and the output sit live numbers from the trajectory.
+    and the output sit live numbers from the trajectory; :meth:`follow`
+    drives w, b, z and a from a tracker over the epoch.
 
     Parameters
     ----------
@@ -313,7 +348,7 @@ class NeuronDiagram(VGroup):
 
         def node(parts: Sequence[str], color, width: float = 1.15) -> VGroup:
             box = RoundedRectangle(corner_radius=0.15, width=width, height=0.85, color=color, stroke_width=3)
-            sym = tex(*parts, font_size=38).move_to(box)
+            sym = tex(*parts, font_size=FORMULA_SIZE).move_to(box)
             return VGroup(box, sym)
 
         self.x_node = node(["x"], X_COLOR)
@@ -328,15 +363,15 @@ class NeuronDiagram(VGroup):
             *(Arrow(l.get_right(), r.get_left(), buff=0.08, stroke_width=3, max_tip_length_to_length_ratio=0.3)
               for l, r in zip(chain[:-1], chain[1:]))
         )
-        self.z_label = tex("z", font_size=30, color=Z_COLOR).next_to(self.arrows[2], UP, buff=0.08)
+        self.z_label = tex("z", font_size=SYMBOL_SIZE, color=Z_COLOR).next_to(self.arrows[2], UP, buff=0.08)
         self.y_node = node(["y"], TARGET_COLOR).next_to(self.a_node, RIGHT, buff=1.0)
-        self.compare = MathTex(r"\leftrightarrow", font_size=40, color=MUTED_COLOR)
+        self.compare = MathTex(r"\leftrightarrow", font_size=FORMULA_SIZE, color=MUTED_COLOR)
         self.compare.move_to((self.a_node.get_right() + self.y_node.get_left()) / 2)
 
         start = trajectory.at(0)
 
         def number(value: float, color) -> LiveDecimal:
-            return LiveDecimal(value, num_decimal_places=2, font_size=SMALL_SIZE + 4, color=color)
+            return LiveDecimal(value, num_decimal_places=2, font_size=LABEL_SIZE, color=color)
 
         self.x_value = number(lesson.x, X_COLOR).next_to(self.x_node, DOWN, buff=0.15)
         self.w_value = number(start["w"], W_COLOR).next_to(self.w_node, DOWN, buff=0.15)
@@ -344,23 +379,9 @@ class NeuronDiagram(VGroup):
         self.z_value = number(start["z"], Z_COLOR).next_to(self.arrows[2], DOWN, buff=0.15)
         self.a_value = number(start["a"], OUTPUT_COLOR).next_to(self.a_node, DOWN, buff=0.15)
         self.y_value = number(lesson.y, TARGET_COLOR).next_to(self.y_node, DOWN, buff=0.15)
-        self.live = {"w": self.w_value, "b": self.b_value, "z": self.z_value, "a": self.a_value}
+        self.values = {"w": self.w_value, "b": self.b_value, "z": self.z_value, "a": self.a_value}
         self.add(chain, self.arrows, self.z_label, self.compare, self.y_node,
                  self.x_value, self.w_value, self.b_value, self.z_value, self.a_value, self.y_value)
-
-    def follow(self, tracker: ValueTracker, trajectory: Trajectory | None = None) -> NeuronDiagram:
-        """Drive the live numbers from ``tracker`` (an epoch)."""
-        if trajectory is not None:
-            self.trajectory = trajectory
-        for key, number in self.live.items():
-            number.add_updater(lambda m, k=key: m.set_value(float(self.trajectory.at(tracker.get_value())[k])))
-        return self
-
-    def freeze(self) -> NeuronDiagram:
-        """Stop following the tracker."""
-        for number in self.live.values():
-            number.clear_updaters()
-        return self
 
 
 class CostPlot(VGroup):
@@ -385,13 +406,13 @@ class CostPlot(VGroup):
             x_length=x_length,
             y_length=y_length,
             tips=False,
-            axis_config={"include_numbers": True, "font_size": SMALL_SIZE, "color": MUTED_COLOR},
+            axis_config=axis_style(font_size=SMALL_AXIS_NUMBER_SIZE),
         )
         # Past the axis' right end, level with its numbers: no extra row under the plot.
         self.x_title = label("epoch").next_to(self.axes.x_axis, RIGHT, buff=0.15)
         self.x_title.align_to(self.axes.x_axis.numbers, DOWN)
         self._screen: dict[int, tuple[Trajectory, np.ndarray]] = {}
-        self.y_title = tex(y_label, font_size=LABEL_SIZE + 4).next_to(self.axes.y_axis, UP, buff=0.15)
+        self.y_title = tex(y_label, font_size=SYMBOL_SIZE).next_to(self.axes.y_axis, UP, buff=0.15)
         self.add(self.axes, self.x_title, self.y_title)
 
     def point(self, epoch: float, cost: float) -> np.ndarray:
@@ -459,18 +480,17 @@ class SigmoidPlot(VGroup):
             x_length=x_length,
             y_length=y_length,
             tips=False,
-            axis_config={"font_size": SMALL_SIZE, "color": MUTED_COLOR},
-            x_axis_config={"include_numbers": True},
-            y_axis_config={"include_numbers": True, "decimal_number_config": {"num_decimal_places": 2}},
+            axis_config=axis_style(font_size=SMALL_AXIS_NUMBER_SIZE),
+            y_axis_config={"decimal_number_config": {"num_decimal_places": 2}},
         )
         self.sigma = self.axes.plot(lambda z: float(sigmoid(z)), color=SIGMA_COLOR, stroke_width=5)
         self.sigma_prime = self.axes.plot(lambda z: float(sigmoid_prime(z)), color=SIGMA_PRIME_COLOR, stroke_width=5)
         # A legend in the empty upper left, where σ is still near 0.
-        self.sigma_label = tex(r"\sigma(z)", font_size=LABEL_SIZE + 4)
-        self.sigma_prime_label = tex(r"\sigma'(z)", font_size=LABEL_SIZE + 4)
+        self.sigma_label = tex(r"\sigma(z)", font_size=SYMBOL_SIZE)
+        self.sigma_prime_label = tex(r"\sigma'(z)", font_size=SYMBOL_SIZE)
         VGroup(self.sigma_label, self.sigma_prime_label).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
             self.axes.c2p(-z_max, 1.0), DOWN + RIGHT, buff=0.45)
-        self.z_title = tex("z", font_size=LABEL_SIZE + 4).next_to(self.axes.x_axis, RIGHT, buff=0.15)
+        self.z_title = tex("z", font_size=SYMBOL_SIZE).next_to(self.axes.x_axis, RIGHT, buff=0.15)
         # The vertical scale at the left edge: at z = 0 its numbers sit on σ′'s peak.
         self.y_axis = edge_y_axis(self.axes)
         self.add(self.y_axis, self.axes, self.sigma, self.sigma_prime, self.sigma_label, self.sigma_prime_label, self.z_title)

@@ -31,7 +31,7 @@ from numpy.typing import ArrayLike
 
 from neuron import Cost
 from scenes.components import edge_y_axis, label, nice_range, nice_step
-from scenes.style import COST_COLORS, LABEL_SIZE, MUTED_COLOR, SMALL_SIZE, tex
+from scenes.style import COST_COLORS, LABEL_SIZE, SMALL_SIZE, SYMBOL_SIZE, axis_style, tex
 
 __all__ = ["TwinCostAxes", "EpochCountAxes"]
 
@@ -116,8 +116,7 @@ class TwinCostAxes(VGroup):
             x_length=x_length,
             y_length=y_length,
             tips=False,
-            axis_config={"font_size": LABEL_SIZE + 4, "color": MUTED_COLOR, "include_numbers": True,
-                         "numbers_to_exclude": []},
+            axis_config=axis_style(numbers_to_exclude=[]),
             y_axis_config={"decimal_number_config": {"num_decimal_places": _decimals(left_range[2])}},
         )
         self.axes.y_axis.numbers.set_color(COST_COLORS[left.name])
@@ -129,16 +128,13 @@ class TwinCostAxes(VGroup):
             length=y_length,
             rotation=90 * DEGREES,
             label_direction=RIGHT,
-            include_numbers=True,
-            font_size=LABEL_SIZE + 4,
-            color=MUTED_COLOR,
-            decimal_number_config={"num_decimal_places": _decimals(right_range[2])},
+            **axis_style(decimal_number_config={"num_decimal_places": _decimals(right_range[2])}),
         )
         self.right_axis.numbers.set_color(COST_COLORS[right.name])
         self.right_axis.shift(self.axes.c2p(z_hi, 0) - self.right_axis.n2p(0))
 
         self.left_axis.add(self.left_axis.get_number_mobject(0).set_color(COST_COLORS[left.name]))
-        self.z_title = _axis_title(self.axes, tex("z", font_size=LABEL_SIZE + 6))
+        self.z_title = _axis_title(self.axes, tex("z", font_size=SYMBOL_SIZE))
         self.left_title = label(left.label, size=LABEL_SIZE, color=COST_COLORS[left.name])
         self.left_title.next_to(self.left_axis, UP, buff=0.2).align_to(self.left_axis.numbers, LEFT)
         self.right_title = label(right.label, size=LABEL_SIZE, color=COST_COLORS[right.name])
@@ -240,16 +236,17 @@ class EpochCountAxes(VGroup):
             x_length=x_length,
             y_length=y_length,
             tips=False,
-            axis_config={"font_size": LABEL_SIZE + 4, "color": MUTED_COLOR},
-            x_axis_config={"include_numbers": True, "numbers_to_exclude": []},
-            y_axis_config={"scaling": LogBase(custom_labels=False)},
+            axis_config=axis_style(),
+            x_axis_config={"numbers_to_exclude": []},
+            # Numbered by hand below: 1, 10, 100 … rather than 10⁰, 10¹ …
+            y_axis_config={"include_numbers": False, "scaling": LogBase(custom_labels=False)},
         )
         self.axes.y_axis.add_labels(
             {10**k: label(f"{10**k:,}".replace(",", " "), size=SMALL_SIZE) for k in range(self.decades + 1)},
             font_size=SMALL_SIZE,
         )
         self.y_axis = edge_y_axis(self.axes)
-        self.z_title = _axis_title(self.axes, tex("z_0", font_size=LABEL_SIZE + 6))
+        self.z_title = _axis_title(self.axes, tex("z_0", font_size=SYMBOL_SIZE))
         self.y_title = label("epochs (log scale)", size=SMALL_SIZE).next_to(self.y_axis, UP, buff=0.2)
         self.y_title.align_to(self.y_axis.labels, LEFT)
         self.add(self.axes, self.y_axis, self.z_title, self.y_title)

@@ -7,7 +7,7 @@ from manim import DOWN, LEFT, UR, Create, FadeIn, FadeOut, Indicate, Surrounding
 from neuron import QUADRATIC
 from scenes.base import LectureScene
 from scenes.components import TrainingView, epoch_tracker
-from scenes.style import MSE_COLOR, OUTPUT_COLOR, tex
+from scenes.style import MSE_COLOR, OUTPUT_COLOR, SMALL_FORMULA_SIZE, tex
 
 __all__ = ["Setup"]
 
@@ -36,7 +36,7 @@ class Setup(LectureScene):
         """Compute the run once and lay out the view."""
         self.trajectory = self.lesson.run(QUADRATIC, self.start)
         self.view = TrainingView(self.lesson, self.trajectory, MSE_COLOR, cost_top=cost_top)
-        self.cost_formula = tex("C", "=", r"\tfrac{1}{2}", "(", "a", "-", "y", ")^2", font_size=36)
+        self.cost_formula = tex("C", "=", r"\tfrac{1}{2}", "(", "a", "-", "y", ")^2", font_size=SMALL_FORMULA_SIZE)
         self.cost_formula[0].set_color(MSE_COLOR)
 
     def show_start(self, caption: str | None = None) -> None:
@@ -74,7 +74,7 @@ class Setup(LectureScene):
             self.wait(1.5)
 
     def introduce_cost(self) -> None:
-        model = tex("a", "=", r"\sigma", "(", "w", "x", "+", "b", ")", font_size=36)
+        model = tex("a", "=", r"\sigma", "(", "w", "x", "+", "b", ")", font_size=SMALL_FORMULA_SIZE)
         model.next_to(self.view.diagram, DOWN, buff=0.35).shift(LEFT * 2.2)
         self.cost_formula.next_to(model, buff=1.2)
         with self.narrate(f"We want the output to match the desired value y = {self.lesson.y:g}. "

@@ -9,7 +9,7 @@ from neuron import QUADRATIC
 from neuron.analysis import plateau_end
 from scenes.s01_setup import Setup
 from scenes.components import label
-from scenes.style import MSE_COLOR, MUTED_COLOR, SMALL_SIZE
+from scenes.style import MSE_COLOR, MUTED_COLOR, NOTE_SIZE
 
 __all__ = ["Flatline"]
 
@@ -50,7 +50,7 @@ class Flatline(Setup):
         band = Rectangle(width=corner_hi[0] - corner_lo[0], height=corner_hi[1] - corner_lo[1],
                          stroke_width=0, fill_color=MSE_COLOR, fill_opacity=0.12)
         band.move_to((corner_lo + corner_hi) / 2)
-        note = label(f"plateau ≈ {end} epochs", size=SMALL_SIZE - 2, color=MSE_COLOR)
+        note = label(f"plateau ≈ {end} epochs", size=NOTE_SIZE, color=MSE_COLOR)
         note.next_to(band.get_top(), DOWN, buff=0.12)
         self.plateau = (band, note)
         with self.narrate(f"For about {end} epochs the curve is nearly flat: "
@@ -60,7 +60,7 @@ class Flatline(Setup):
 
     def compare_with_good_start(self) -> None:
         ghost = DashedVMobject(self.view.plot.curve(self.reference, MUTED_COLOR, stroke_width=3), num_dashes=60)
-        key = label("good start", size=SMALL_SIZE - 2, color=MUTED_COLOR)
+        key = label("good start", size=NOTE_SIZE, color=MUTED_COLOR)
         # Beside the dashed curve where it has fallen halfway.
         halfway = int(np.argmax(self.reference.cost <= self.reference.cost[0] / 2))
         key.next_to(self.view.plot.point(halfway, float(self.reference.cost[halfway])), RIGHT + UP * 0.3, buff=0.1)

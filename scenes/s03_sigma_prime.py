@@ -20,7 +20,15 @@ from manim import (
 from neuron import QUADRATIC, chain_rule, sigmoid, sigmoid_prime
 from scenes.base import LectureScene
 from scenes.components import SigmoidPlot, above_caption_band
-from scenes.style import LABEL_SIZE, MUTED_COLOR, SIGMA_COLOR, SIGMA_PRIME_COLOR, tex
+from scenes.style import (
+    FORMULA_SIZE,
+    MUTED_COLOR,
+    SIGMA_COLOR,
+    SIGMA_PRIME_COLOR,
+    SMALL_FORMULA_SIZE,
+    SYMBOL_SIZE,
+    tex,
+)
 
 __all__ = ["SigmaPrime"]
 
@@ -42,7 +50,7 @@ class SigmaPrime(LectureScene):
     def show_gradient(self) -> None:
         heading = self.heading(subtitle="look at the gradient")
         self.gradient = tex(r"\frac{\partial C}{\partial w}", "=", "(", "a", "-", "y", ")",
-                            r"\sigma'(z)", "x", font_size=40)
+                            r"\sigma'(z)", "x", font_size=FORMULA_SIZE)
         self.gradient.to_corner(UR, buff=0.5)
         self.box = SurroundingRectangle(self.gradient[7], color=SIGMA_PRIME_COLOR, buff=0.08)
         with self.narrate("Gradient descent moves by the gradient. For the quadratic cost, "
@@ -68,7 +76,7 @@ class SigmaPrime(LectureScene):
         value = float(sigmoid_prime(z))
         dot = Dot(axes.c2p(z, value), color=SIGMA_PRIME_COLOR, radius=0.08)
         drop = DashedLine(axes.c2p(z, 0), axes.c2p(z, float(sigmoid(z))), color=MUTED_COLOR, stroke_width=2)
-        text = tex(rf"\sigma'({z:g})", "=", f"{value:.3f}", font_size=LABEL_SIZE + 2)
+        text = tex(rf"\sigma'({z:g})", "=", f"{value:.3f}", font_size=SYMBOL_SIZE)
         text[0].set_color(SIGMA_PRIME_COLOR)
         text.next_to(dot, UP + RIGHT, buff=0.12)
         return VGroup(drop, dot, text)
@@ -104,7 +112,7 @@ class SigmaPrime(LectureScene):
         good, bad = float(g["good"].dC_dw), float(g["bad"].dC_dw)
         summary = tex(r"\frac{\partial C}{\partial w}", r"\big|_{\text{bad}}", "=", f"{bad:.3f}",
                       r"\quad\text{vs}\quad", r"\frac{\partial C}{\partial w}", r"\big|_{\text{good}}", "=",
-                      f"{good:.3f}", font_size=32)
+                      f"{good:.3f}", font_size=SMALL_FORMULA_SIZE)
         summary.next_to(self.gradient, DOWN, buff=0.3).align_to(self.gradient, RIGHT)
         with self.narrate(f"So the gradient is tiny exactly when the neuron is most wrong: {bad:.3f} at the bad "
                           f"start against {good:.3f} at the good one. No slope, no signal where to go."):

@@ -23,8 +23,20 @@ from manim import (
 from neuron import CROSS_ENTROPY
 from neuron.analysis import log_loss_of_output
 from scenes.base import LectureScene
-from scenes.components import LiveDecimal, above_caption_band, label
-from scenes.style import BCE_COLOR, LABEL_SIZE, MUTED_COLOR, OUTPUT_COLOR, SMALL_SIZE, TARGET_COLOR, tex
+from scenes.components import Follows, LiveDecimal, above_caption_band, label
+from scenes.style import (
+    BCE_COLOR,
+    FORMULA_SIZE,
+    MUTED_COLOR,
+    OUTPUT_COLOR,
+    SMALL_AXIS_NUMBER_SIZE,
+    SMALL_FORMULA_SIZE,
+    SMALL_SIZE,
+    SYMBOL_SIZE,
+    TARGET_COLOR,
+    axis_style,
+    tex,
+)
 
 __all__ = ["LogLoss"]
 
@@ -53,7 +65,7 @@ class LogLoss(LectureScene):
 
     def show_formula(self) -> None:
         heading = self.heading(subtitle="a new way to measure the error")
-        self.formula = tex(*FORMULA, font_size=40).next_to(heading, DOWN, buff=0.35).set_x(0)
+        self.formula = tex(*FORMULA, font_size=FORMULA_SIZE).next_to(heading, DOWN, buff=0.35).set_x(0)
         self.formula[0].set_color(BCE_COLOR)
         note = label("a = σ(z) is always strictly between 0 and 1, so both logarithms are finite",
                      size=SMALL_SIZE).next_to(self.formula, DOWN, buff=0.25)
@@ -68,7 +80,7 @@ class LogLoss(LectureScene):
     def _axes(self, left: bool) -> Axes:
         axes = Axes(
             x_range=[0, 1, 0.25], y_range=[0, self.cost_top, 1], x_length=5.2, y_length=2.6, tips=False,
-            axis_config={"include_numbers": True, "font_size": SMALL_SIZE, "color": MUTED_COLOR},
+            axis_config=axis_style(font_size=SMALL_AXIS_NUMBER_SIZE),
             x_axis_config={"decimal_number_config": {"num_decimal_places": 2}},
         )
         return above_caption_band(axes.move_to((LEFT if left else RIGHT) * 3.4))
@@ -77,10 +89,11 @@ class LogLoss(LectureScene):
         """Set y, cross out the term that vanishes, plot what is left, walk a towards y."""
         vanishing, kept = VANISHING[y], LEFT_OVER[y]
         strike = Cross(VGroup(*(self.formula[i] for i in vanishing)), stroke_width=4, stroke_color=MUTED_COLOR)
-        left_over = tex("C", "=", "-", *(FORMULA[i] for i in kept), font_size=34)
+        left_over = tex("C", "=", "-", *(FORMULA[i] for i in kept), font_size=SMALL_FORMULA_SIZE)
         left_over[0].set_color(BCE_COLOR)
         axes = self._axes(left)
-        case_label = tex("y", "=", str(y), font_size=34).next_to(axes, UP, buff=0.15).align_to(axes, LEFT)
+        case_label = tex("y", "=", str(y), font_size=SMALL_FORMULA_SIZE)
+        case_label.next_to(axes, UP, buff=0.15).align_to(axes, LEFT)
         case_label[2].set_color(TARGET_COLOR)
         left_over.next_to(case_label, RIGHT, buff=0.6)
 
@@ -94,7 +107,7 @@ class LogLoss(LectureScene):
         a = ValueTracker(float(path[0]))
         marker = Dot(color=OUTPUT_COLOR, radius=0.09)
         marker.add_updater(lambda m: m.move_to(axes.c2p(a.get_value(), float(log_loss_of_output(a.get_value(), y)))))
-        readout = _OutputReadout(y, a, font_size=LABEL_SIZE + 2)
+        readout = _OutputReadout(y, a.get_value()).follow(a)
         readout.next_to(axes.c2p(0.5, self.cost_top), DOWN, buff=0.1).shift(RIGHT * (-0.2 if y == 0 else 0.2))
 
         dropped = ("the first term is multiplied by y = 0 and drops out" if y == 0
@@ -128,23 +141,23 @@ class LogLoss(LectureScene):
             self.wait(3)
 
 
-class _OutputReadout(VGroup):
-    """``a = 0.981   C = 3.99`` following a tracker on a."""
+class _OutputReadout(Follows, VGroup):
+    """``a = 0.981   C = 3.99`` for target ``y``; :meth:`follow` a tracker on a."""
 
-    def __init__(self, y: int, a: ValueTracker, font_size: float) -> None:
+    def __init__(self, y: int, a: float) -> None:
         super().__init__()
-        a_label = tex("a", "=", font_size=font_size)
-        self.a_value = LiveDecimal(a.get_value(), num_decimal_places=3, font_size=font_size, color=OUTPUT_COLOR)
-        c_label = tex("C", "=", font_size=font_size)
+        self.y = y
+        a_label = tex("a", "=", font_size=SYMBOL_SIZE)
+        self.a_value = LiveDecimal(a, num_decimal_places=3, font_size=SYMBOL_SIZE, color=OUTPUT_COLOR)
+        c_label = tex("C", "=", font_size=SYMBOL_SIZE)
         c_label[0].set_color(BCE_COLOR)
-        self.c_value = LiveDecimal(float(log_loss_of_output(a.get_value(), y)), num_decimal_places=2,
-                                     font_size=font_size, color=BCE_COLOR)
+        self.c_value = LiveDecimal(self.value_at("cost", a), num_decimal_places=2, font_size=SYMBOL_SIZE,
+                                   color=BCE_COLOR)
         self.add(a_label, self.a_value, c_label, self.c_value).arrange(RIGHT, buff=0.12)
         c_label.shift(RIGHT * 0.3)
         self.c_value.shift(RIGHT * 0.3)
-        self.a_value.add_updater(lambda m: m.set_value(a.get_value()))
-        self.c_value.add_updater(lambda m: m.set_value(float(log_loss_of_output(a.get_value(), y))))
+        self.values = {"a": self.a_value, "cost": self.c_value}
 
-    def freeze(self) -> None:
-        self.a_value.clear_updaters()
-        self.c_value.clear_updaters()
+    def value_at(self, key: str, a: float) -> float:
+        """The output itself, or its cost."""
+        return a if key == "a" else float(log_loss_of_output(a, self.y))

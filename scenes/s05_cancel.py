@@ -22,9 +22,12 @@ from scenes.base import LectureScene
 from scenes.components import label
 from scenes.style import (
     BCE_COLOR,
-    BODY_SIZE,
+    FORMULA_SIZE,
+    KEY_FORMULA_SIZE,
+    LABEL_SIZE,
     MSE_COLOR,
     SIGMA_PRIME_COLOR,
+    SMALL_FORMULA_SIZE,
     SMALL_SIZE,
     tex,
 )
@@ -47,7 +50,8 @@ class SigmaPrimeCancels(LectureScene):
     def show_chain(self) -> None:
         heading = self.heading(subtitle="the chain rule for cross-entropy")
         self.chain = tex(r"\frac{\partial C}{\partial w}", "=", r"\frac{\partial C}{\partial a}", r"\cdot",
-                         r"\frac{\partial a}{\partial z}", r"\cdot", r"\frac{\partial z}{\partial w}", font_size=40)
+                         r"\frac{\partial a}{\partial z}", r"\cdot", r"\frac{\partial z}{\partial w}",
+                         font_size=FORMULA_SIZE)
         self.chain.next_to(heading, DOWN, buff=0.3).set_x(-2.0)
         self.chain[0].set_color(BCE_COLOR)
         with self.narrate("Take the gradient of the cross-entropy cost with the chain rule: "
@@ -59,7 +63,7 @@ class SigmaPrimeCancels(LectureScene):
     def substitute(self) -> None:
         # Wide gaps so the notes under the factors have room.
         self.step = tex("=", r"\frac{a-y}{a(1-a)}", r"\quad\cdot\quad", "a(1-a)", r"\qquad\cdot\qquad", "x",
-                        font_size=40)
+                        font_size=FORMULA_SIZE)
         self.step.next_to(self.chain, DOWN, buff=0.45).align_to(self.chain[1], LEFT)
         outer, sp, x = self.step[1], self.step[3], self.step[5]
         notes = VGroup()
@@ -84,7 +88,7 @@ class SigmaPrimeCancels(LectureScene):
                           color=SIGMA_PRIME_COLOR, stroke_width=5)
         strike_sp = Line(sp.get_corner(DOWN + LEFT), sp.get_corner(UP + RIGHT), color=SIGMA_PRIME_COLOR,
                          stroke_width=5)
-        self.result = tex("=", "x", "(", "a", "-", "y", ")", font_size=48)
+        self.result = tex("=", "x", "(", "a", "-", "y", ")", font_size=KEY_FORMULA_SIZE)
         self.result.next_to(self.notes, DOWN, buff=0.4).align_to(self.step, LEFT)
         self.box = SurroundingRectangle(self.result[1:], color=BCE_COLOR, buff=0.12)
         with self.narrate("The slope in the denominator cancels the slope in the product. "
@@ -95,7 +99,7 @@ class SigmaPrimeCancels(LectureScene):
             self.wait(2)
 
     def bias_too(self) -> None:
-        bias = tex(r"\frac{\partial C}{\partial b}", "=", "a", "-", "y", font_size=40)
+        bias = tex(r"\frac{\partial C}{\partial b}", "=", "a", "-", "y", font_size=FORMULA_SIZE)
         bias[0].set_color(BCE_COLOR)
         bias.next_to(self.result, RIGHT, buff=1.2)
         with self.narrate("The same steps for the bias give a − y. The more wrong the output, the bigger the step."):
@@ -108,12 +112,15 @@ class SigmaPrimeCancels(LectureScene):
         mse = float(chain_rule(QUADRATIC, bad.w, bad.b, lesson.x, lesson.y).dC_dw)
         bce = float(chain_rule(CROSS_ENTROPY, bad.w, bad.b, lesson.x, lesson.y).dC_dw)
         rows = VGroup(
-            VGroup(label("quadratic:", size=BODY_SIZE - 4, color=MSE_COLOR),
-                   tex(r"(a-y)\,\sigma'(z)\,x", "=", f"{mse:.3f}", font_size=34)).arrange(RIGHT, buff=0.25),
-            VGroup(label("cross-entropy:", size=BODY_SIZE - 4, color=BCE_COLOR),
-                   tex(r"x\,(a-y)", "=", f"{bce:.3f}", font_size=34)).arrange(RIGHT, buff=0.25),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        title = label(f"at the bad start (w = {bad.w:g}, b = {bad.b:g}):", size=SMALL_SIZE + 2)
+            VGroup(label("quadratic:", size=LABEL_SIZE, color=MSE_COLOR),
+                   tex(r"(a-y)\,\sigma'(z)\,x", "=", f"{mse:.3f}", font_size=SMALL_FORMULA_SIZE)),
+            VGroup(label("cross-entropy:", size=LABEL_SIZE, color=BCE_COLOR),
+                   tex(r"x\,(a-y)", "=", f"{bce:.3f}", font_size=SMALL_FORMULA_SIZE)),
+        )
+        for row in rows:
+            row.arrange(RIGHT, buff=0.25)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        title = label(f"at the bad start (w = {bad.w:g}, b = {bad.b:g}):", size=SMALL_SIZE)
         # Top right, beside the chain rule: the lower half holds the derivation.
         self.panel = panel = VGroup(title, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2).to_corner(
             UP + RIGHT, buff=0.45)

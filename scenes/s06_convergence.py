@@ -17,7 +17,7 @@ from manim import (
 from neuron import COSTS, Trajectory
 from scenes.base import LectureScene
 from scenes.components import CostPlot, Readouts, above_caption_band, epoch_tracker, label
-from scenes.style import BODY_SIZE, COST_COLORS, MUTED_COLOR, OUTPUT_COLOR, SMALL_SIZE, tex
+from scenes.style import BODY_SIZE, COST_COLORS, KEY_FORMULA_SIZE, MUTED_COLOR, OUTPUT_COLOR, tex
 
 __all__ = ["FixedConvergence"]
 
@@ -31,7 +31,7 @@ class CostPanel(VGroup):
         self.name = label(COSTS[cost_name].label, size=BODY_SIZE, color=self.color)
         self.plot = CostPlot(trajectory.epochs, cost_top, x_length=4.6, y_length=2.4)
         self.readouts = Readouts([("a", "a", OUTPUT_COLOR), ("cost", "C", self.color)], trajectory,
-                                 direction=RIGHT, font_size=SMALL_SIZE + 6)
+                                 direction=RIGHT)
         self.readouts.next_to(self.plot, UP, buff=0.2)
         self.name.next_to(self.readouts, UP, buff=0.2)
         self.add(self.name, self.plot, self.readouts)
@@ -71,10 +71,7 @@ class FixedConvergence(LectureScene):
     def race(self, start: str, intro: str) -> None:
         """Both costs from ``start`` at once, one tracker."""
         tracker = epoch_tracker()
-        self.epoch.freeze()
         self.epoch.follow(tracker, self.runs[("mse", start)])
-        for p in self.panels.values():
-            p.readouts.freeze()
         traces = [self.panels[c].run(self.runs[(c, start)], tracker) for c in ("mse", "bce")]
         mse, bce = (float(self.runs[(c, start)].final_output) for c in ("mse", "bce"))
         with self.narrate(intro):
@@ -99,12 +96,12 @@ class FixedConvergence(LectureScene):
 
     def summarise(self) -> None:
         out = {k: float(t.final_output) for k, t in self.runs.items()}
-        size = BODY_SIZE + 4
-        header = [label("start:", size=size), label("good", size=size), label("bad", size=size)]
+        header = [label("start:", size=BODY_SIZE), label("good", size=BODY_SIZE), label("bad", size=BODY_SIZE)]
         rows = [header]
         for c in ("mse", "bce"):
-            rows.append([label(COSTS[c].label, size=size, color=COST_COLORS[c]),
-                         tex(f"{out[(c, 'good')]:.2f}", font_size=52), tex(f"{out[(c, 'bad')]:.2f}", font_size=52)])
+            rows.append([label(COSTS[c].label, size=BODY_SIZE, color=COST_COLORS[c]),
+                         tex(f"{out[(c, 'good')]:.2f}", font_size=KEY_FORMULA_SIZE),
+                         tex(f"{out[(c, 'bad')]:.2f}", font_size=KEY_FORMULA_SIZE)])
         grid = VGroup(*(VGroup(*row) for row in rows)).arrange(DOWN, buff=0.45)
         for row in grid:
             row[0].set_x(-3.0)

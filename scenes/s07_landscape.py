@@ -8,6 +8,7 @@ with the epochs of the two computed runs, each showing the slope it feels.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from manim import (
@@ -30,17 +31,19 @@ from manim import (
 
 from neuron import CROSS_ENTROPY, QUADRATIC, Cost, Trajectory
 from scenes.base import LectureScene
-from scenes.components import LiveDecimal, LiveInteger, above_caption_band, epoch_tracker, label
+from scenes.components import Follows, LiveDecimal, LiveInteger, above_caption_band, epoch_tracker, label
 from scenes.plots import TwinCostAxes
 from scenes.style import (
     COST_COLORS,
+    FORMULA_SIZE,
     LABEL_SIZE,
+    SMALL_FORMULA_SIZE,
     SMALL_SIZE,
     TEXT_COLOR,
     tex,
 )
 
-__all__ = ["Landscape", "z_of_parameters"]
+__all__ = ["Landscape", "SlopeReadout", "z_of_parameters"]
 
 
 def z_of_parameters(x: float) -> tuple[str, MathTex]:
@@ -55,7 +58,55 @@ def z_of_parameters(x: float) -> tuple[str, MathTex]:
     coefficient = "" if x == 1 else f"{x:g}"
     in_words = f"{coefficient}w + b"
     rhs = ["w", "+", "b"] if x == 1 else [coefficient, "w", "+", "b"]
-    return in_words, tex("z", "=", "w", "x", "+", "b", "=", *rhs, font_size=40)
+    return in_words, tex("z", "=", "w", "x", "+", "b", "=", *rhs, font_size=FORMULA_SIZE)
+
+
+class SlopeReadout(Follows, VGroup):
+    """The epoch, and the slope ∂C/∂z each run feels there: one live number per cost.
+
+    Parameters
+    ----------
+    runs
+        Each cost's run, by cost name.
+    costs
+        The costs, in the order of their rows.
+    y
+        The target the slopes are measured against.
+
+    Examples
+    --------
+    >>> panel = SlopeReadout(runs, (CROSS_ENTROPY, QUADRATIC), LESSON.y).follow(tracker)  # doctest: +SKIP
+    """
+
+    def __init__(self, runs: dict[str, Trajectory], costs: Sequence[Cost], y: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.runs, self.costs, self.y = runs, {c.name: c for c in costs}, y
+        epoch = LiveInteger(0, font_size=SMALL_FORMULA_SIZE, color=TEXT_COLOR)
+        epoch_row = VGroup(label("epoch", size=LABEL_SIZE), epoch).arrange(RIGHT, buff=0.2)
+        title = VGroup(tex(r"\partial C / \partial z", font_size=SMALL_FORMULA_SIZE),
+                       label("under each ball", size=LABEL_SIZE)).arrange(RIGHT, buff=0.2)
+        self.values: dict[str, LiveDecimal] = {"epoch": epoch}
+        rows = VGroup()
+        for cost in costs:
+            color = COST_COLORS[cost.name]
+            number = LiveDecimal(self.value_at(cost.name, 0.0), num_decimal_places=3, font_size=SMALL_FORMULA_SIZE,
+                                 color=color)
+            self.values[cost.name] = number
+            rows.add(VGroup(label(cost.label, size=LABEL_SIZE, color=color), number))
+        for row in rows:
+            row[1].next_to(row[0], RIGHT, buff=0.3)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        # Numbers in one column, whatever the label widths.
+        column = max(row[0].get_right()[0] for row in rows) + 0.3
+        for row in rows:
+            row[1].align_to(np.array([column, 0.0, 0.0]), LEFT)
+        self.add(epoch_row, title, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+
+    def value_at(self, key: str, epoch: float) -> float:
+        """The slope of cost ``key`` where its run is at ``epoch`` (or the epoch)."""
+        if key not in self.costs:
+            return super().value_at(key, epoch)
+        return float(self.costs[key].delta(self.runs[key].at(epoch)["z"], self.y))
 
 
 class Landscape(LectureScene):
@@ -163,7 +214,8 @@ class Landscape(LectureScene):
         with self.narrate("Each epoch moves z downhill in proportion to the slope. Cross-entropy slides straight "
                           "down its ramp; the quadratic cost creeps along the plateau before it can roll.") as block:
             self.run_epochs(self.tracker, run_time=block.run_time(at_least=self.epoch_seconds))
-        for mobject in (*self.balls.values(), *self.tangents.values(), *self.slopes.values(), self.epoch_number):
+        self.readout.freeze()
+        for mobject in (*self.balls.values(), *self.tangents.values()):
             mobject.clear_updaters()
 
     def conclude(self) -> None:
@@ -194,31 +246,9 @@ class Landscape(LectureScene):
         line.add_updater(lambda m: m.put_start_and_end_on(*self.plot.tangent_ends(cost, self.z_at(cost))))
         return line
 
-    def slope_readout(self) -> VGroup:
-        """Epoch and the live slope ∂C/∂z under each ball."""
-        y = self.lesson.y
-        self.epoch_number = LiveInteger(0, font_size=LABEL_SIZE + 10, color=TEXT_COLOR)
-        epoch_row = VGroup(label("epoch", size=LABEL_SIZE + 2), self.epoch_number).arrange(RIGHT, buff=0.2)
-        self.epoch_number.add_updater(lambda m: m.set_value(round(self.tracker.get_value())))
-        title = VGroup(tex(r"\partial C / \partial z", font_size=LABEL_SIZE + 8),
-                       label("under each ball", size=LABEL_SIZE)).arrange(RIGHT, buff=0.2)
-        self.slopes: dict[str, LiveDecimal] = {}
-        rows = VGroup()
-        for cost in (CROSS_ENTROPY, QUADRATIC):
-            color = COST_COLORS[cost.name]
-            number = LiveDecimal(float(cost.delta(self.z_at(cost), y)), num_decimal_places=3,
-                                   font_size=LABEL_SIZE + 10, color=color)
-            number.add_updater(lambda m, c=cost: m.set_value(float(c.delta(self.z_at(c), y))))
-            self.slopes[cost.name] = number
-            rows.add(VGroup(label(cost.label, size=LABEL_SIZE, color=color), number))
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.3)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        # Numbers in one column, whatever the label widths.
-        column = max(row[0].get_right()[0] for row in rows) + 0.3
-        for row in rows:
-            row[1].align_to(np.array([column, 0.0, 0.0]), LEFT)
-        panel = VGroup(epoch_row, title, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+    def slope_readout(self) -> SlopeReadout:
+        """Epoch and the live slope ∂C/∂z under each ball, below the scale note."""
+        panel = SlopeReadout(self.runs, (CROSS_ENTROPY, QUADRATIC), self.lesson.y).follow(self.tracker)
         panel.next_to(self.scale_note, DOWN, buff=0.5).align_to(self.panel_left(), LEFT)
         return panel
 

@@ -134,7 +134,7 @@ class PriceOfBadStart(LectureScene):
         lines = VGroup(*self.lines[cost.name].values())
         # Named at the right end, clear of the start markers: above the steep
         # quadratic curve, below the low cross-entropy lines.
-        name = label(cost.label.replace(" (", "\n("), size=SMALL_SIZE + 2, color=color)
+        name = label(cost.label.replace(" (", "\n("), size=SMALL_SIZE, color=color)
         z_end = self.sweep.z_max
         if cost is QUADRATIC:
             name.next_to(self.plot.point(z_end, float(np.nanmax(self.finite(cost, self.lowest)))), UP, buff=0.1)

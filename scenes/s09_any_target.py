@@ -32,17 +32,20 @@ from numpy.typing import NDArray
 from neuron.analysis import log_loss_minimiser, log_loss_of_output
 from neuron.presets import TARGETS, TargetSweep
 from scenes.base import LectureScene
-from scenes.components import LiveDecimal, above_caption_band, label, nice_range
+from scenes.components import Follows, LiveDecimal, above_caption_band, label, nice_range
 from scenes.style import (
     BCE_COLOR,
+    FORMULA_SIZE,
     LABEL_SIZE,
-    MUTED_COLOR,
     OUTPUT_COLOR,
+    SMALL_FORMULA_SIZE,
+    SYMBOL_SIZE,
     TARGET_COLOR,
+    axis_style,
     tex,
 )
 
-__all__ = ["AnyTarget", "log_loss_outline"]
+__all__ = ["AnyTarget", "MinimumReadout", "log_loss_minimum", "log_loss_outline"]
 
 #: Samples of the output a across (0, 1) for the drawn curve.
 SAMPLES = 600
@@ -94,6 +97,49 @@ def log_loss_outline(y: float, top: float, samples: int = SAMPLES) -> tuple[NDAr
     return a, log_loss_of_output(a, y)
 
 
+def log_loss_minimum(y: float) -> tuple[float, float]:
+    """The computed minimiser a* of the log-loss for target ``y``, and the cost there."""
+    a_star = float(log_loss_minimiser(y)[0])
+    return a_star, float(log_loss_of_output(a_star, y))
+
+
+class MinimumReadout(Follows, VGroup):
+    """The target y, the computed minimiser a* and the lowest cost, as live numbers.
+
+    Follows a tracker on the target; the minimum comes from :func:`log_loss_minimum`.
+
+    Parameters
+    ----------
+    y
+        The target shown first.
+
+    Examples
+    --------
+    >>> rows = MinimumReadout(0.3).follow(y_tracker)  # doctest: +SKIP
+    """
+
+    def __init__(self, y: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.values: dict[str, LiveDecimal] = {}
+        for key, words, symbol, color, decimals in (("y", "", "y", TARGET_COLOR, 2),
+                                                     ("a", "minimum at", "a", OUTPUT_COLOR, 3),
+                                                     ("cost", "lowest", "C", BCE_COLOR, 3)):
+            name = tex(symbol, "=", font_size=SMALL_FORMULA_SIZE)
+            name[0].set_color(color)
+            self.values[key] = number = LiveDecimal(self.value_at(key, y), num_decimal_places=decimals,
+                                                    font_size=SMALL_FORMULA_SIZE, color=color)
+            parts = [label(words, size=LABEL_SIZE)] if words else []
+            self.add(VGroup(*parts, name, number).arrange(RIGHT, buff=0.2))
+        self.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+
+    def value_at(self, key: str, y: float) -> float:
+        """The target itself, or where its cost is least, or that least cost."""
+        if key == "y":
+            return y
+        a_star, lowest = log_loss_minimum(y)
+        return a_star if key == "a" else lowest
+
+
 class AnyTarget(LectureScene):
     """The cross-entropy curve over the output, for a target that slides."""
 
@@ -112,7 +158,7 @@ class AnyTarget(LectureScene):
     def prepare(self) -> None:
         """The axes (tall enough for every target's minimum), the slider, the trackers."""
         values = self.targets.values
-        lowest = [self.minimum(y)[1] for y in values]
+        lowest = [log_loss_minimum(y)[1] for y in values]
         # Room above the highest minimum to see both walls of the curve.
         y_range = nice_range(4 * max(lowest), 5)
         self.top = y_range[1]
@@ -122,20 +168,15 @@ class AnyTarget(LectureScene):
             x_length=6.4,
             y_length=3.6,
             tips=False,
-            axis_config={"font_size": LABEL_SIZE + 4, "color": MUTED_COLOR, "include_numbers": True},
+            axis_config=axis_style(),
             # Numbers a little lower than usual: the target's pointer sits between them and the axis.
             x_axis_config={"decimal_number_config": {"num_decimal_places": 2}, "line_to_number_buff": 0.4},
         )
         self.axes.shift(np.array([-5.6, 0.0, 0.0]) - self.axes.c2p(0, 0))
         above_caption_band(self.axes)
-        self.a_title = tex("a", font_size=LABEL_SIZE + 8).next_to(self.axes.x_axis, RIGHT, buff=0.2)
-        self.c_title = tex("C", font_size=LABEL_SIZE + 8, color=BCE_COLOR).next_to(self.axes.y_axis, UP, buff=0.2)
+        self.a_title = tex("a", font_size=SYMBOL_SIZE).next_to(self.axes.x_axis, RIGHT, buff=0.2)
+        self.c_title = tex("C", font_size=SYMBOL_SIZE, color=BCE_COLOR).next_to(self.axes.y_axis, UP, buff=0.2)
         self.y_tracker = ValueTracker(values[0])
-
-    def minimum(self, y: float) -> tuple[float, float]:
-        """The computed minimiser a* for target ``y`` and the cost there."""
-        a_star = float(log_loss_minimiser(y)[0])
-        return a_star, float(log_loss_of_output(a_star, y))
 
     def target(self) -> float:
         """The slider's current target y."""
@@ -146,7 +187,7 @@ class AnyTarget(LectureScene):
         """The formula of the cost as a function of the output."""
         heading = self.heading(subtitle="cross-entropy as a function of the output")
         self.formula = tex("C", "=", r"-\big[", "y", r"\ln", "a", "+", "(1-", "y", ")", r"\ln(1-", "a", r")\big]",
-                           font_size=40)
+                           font_size=FORMULA_SIZE)
         self.formula[0].set_color(BCE_COLOR)
         self.formula.to_corner(UR, buff=0.5).shift(DOWN * 1.2)
         with self.narrate("Cross-entropy is not only for targets of exactly 0 or 1. Read it as a function of the "
@@ -158,7 +199,7 @@ class AnyTarget(LectureScene):
     def show_first_target(self) -> None:
         """Axes, slider, curve and its minimum for the first target."""
         y = self.target()
-        a_star, _ = self.minimum(y)
+        a_star, _ = log_loss_minimum(y)
         self.curve = self.live_curve()
         self.marker = self.minimum_marker()
         self.slider = self.target_slider()
@@ -172,7 +213,7 @@ class AnyTarget(LectureScene):
 
     def slide_to(self, y: float, again: bool = False) -> None:
         """Move the target to ``y``; the curve and its minimum follow."""
-        a_star, _ = self.minimum(y)
+        a_star, _ = log_loss_minimum(y)
         caption = (f"And at y = {y:g} the minimum follows once more, to a = {a_star:.2f}." if again else
                    f"Slide the target to y = {y:g}. The curve changes shape, and its minimum moves with it, "
                    f"to a = {a_star:.2f}.")
@@ -183,7 +224,7 @@ class AnyTarget(LectureScene):
     def conclude(self) -> None:
         """The lowest cost is not zero, but it sits at a = y."""
         y = self.target()
-        _, lowest = self.minimum(y)
+        _, lowest = log_loss_minimum(y)
         with self.narrate(f"The lowest cost is no longer zero (here {lowest:.2f}), but it is always reached where the "
                           "output equals the target. So gradient descent on cross-entropy can aim at any y."):
             self.wait(8)
@@ -209,7 +250,7 @@ class AnyTarget(LectureScene):
 
         def place(group: VGroup) -> None:
             y = self.target()
-            a_star, lowest = self.minimum(y)
+            a_star, lowest = log_loss_minimum(y)
             dot.move_to(self.axes.c2p(a_star, lowest))
             drop.put_start_and_end_on(self.axes.c2p(a_star, 0), self.axes.c2p(a_star, lowest))
             # Under the axis line, its tip touching it at a = y.
@@ -223,30 +264,19 @@ class AnyTarget(LectureScene):
 
     def target_slider(self) -> VGroup:
         """A slider for y in [0, 1] with a knob at the tracker's value."""
-        line = NumberLine(x_range=[0, 1, 0.25], length=4.2, include_numbers=True, font_size=LABEL_SIZE,
-                          color=MUTED_COLOR, decimal_number_config={"num_decimal_places": 2})
+        line = NumberLine(x_range=[0, 1, 0.25], length=4.2,
+                          **axis_style(decimal_number_config={"num_decimal_places": 2}))
         knob = Dot(radius=0.13, color=TARGET_COLOR)
         knob.add_updater(lambda m: m.move_to(line.n2p(self.target())))
         knob.move_to(line.n2p(self.target()))
-        name = VGroup(label("target", size=LABEL_SIZE), tex("y", font_size=LABEL_SIZE + 8)).arrange(RIGHT, buff=0.15)
+        name = VGroup(label("target", size=LABEL_SIZE), tex("y", font_size=SYMBOL_SIZE)).arrange(RIGHT, buff=0.15)
         slider = VGroup(name, VGroup(line, knob)).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         slider.next_to(self.formula, DOWN, buff=0.6).align_to(self.formula, RIGHT)
         self.slider_line, self.knob = line, knob
         return slider
 
-    def live_readouts(self) -> VGroup:
-        """The target, the computed minimiser and the lowest cost, as live numbers."""
-        def row(words: str, symbol: str, color, value, decimals: int) -> tuple[VGroup, LiveDecimal]:
-            name = tex(symbol, "=", font_size=LABEL_SIZE + 10)
-            number = LiveDecimal(value(), num_decimal_places=decimals, font_size=LABEL_SIZE + 10, color=color)
-            number.add_updater(lambda m: m.set_value(value()))
-            parts = [label(words, size=LABEL_SIZE)] if words else []
-            return VGroup(*parts, name, number).arrange(RIGHT, buff=0.2), number
-
-        target_row, self.y_number = row("", "y", TARGET_COLOR, self.target, 2)
-        min_row, self.a_number = row("minimum at", "a", OUTPUT_COLOR, lambda: self.minimum(self.target())[0], 3)
-        cost_row, self.c_number = row("lowest", "C", BCE_COLOR, lambda: self.minimum(self.target())[1], 3)
-        cost_row[1][0].set_color(BCE_COLOR)
-        rows = VGroup(target_row, min_row, cost_row).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+    def live_readouts(self) -> MinimumReadout:
+        """The target, the computed minimiser and the lowest cost, below the slider."""
+        rows = MinimumReadout(self.target()).follow(self.y_tracker)
         rows.next_to(self.slider, DOWN, buff=0.6).align_to(self.slider, LEFT)
         return rows

@@ -6,7 +6,7 @@ from manim import DOWN, LEFT, UP, FadeIn, VGroup, Write
 
 from scenes.base import LectureScene
 from scenes.components import label
-from scenes.style import BCE_COLOR, BODY_SIZE, MSE_COLOR, MUTED_COLOR, SMALL_SIZE, tex
+from scenes.style import BCE_COLOR, MSE_COLOR, MUTED_COLOR, SMALL_FORMULA_SIZE, SMALL_SIZE, tex
 
 __all__ = ["Outro"]
 
@@ -22,16 +22,17 @@ class Outro(LectureScene):
 
     def recap(self) -> None:
         heading = self.heading(subtitle="the lesson in three lines")
-        mse = tex(r"\frac{\partial C}{\partial w}", "=", "(", "a", "-", "y", ")", r"\sigma'(z)", "x", font_size=34)
-        bce = tex(r"\frac{\partial C}{\partial w}", "=", "x", "(", "a", "-", "y", ")", font_size=34)
+        mse = tex(r"\frac{\partial C}{\partial w}", "=", "(", "a", "-", "y", ")", r"\sigma'(z)", "x",
+                  font_size=SMALL_FORMULA_SIZE)
+        bce = tex(r"\frac{\partial C}{\partial w}", "=", "x", "(", "a", "-", "y", ")", font_size=SMALL_FORMULA_SIZE)
         mse[0].set_color(MSE_COLOR)
         bce[0].set_color(BCE_COLOR)
         lines = VGroup(
-            VGroup(label("1. The quadratic cost keeps σ′(z) in its gradient:", size=BODY_SIZE - 6,
+            VGroup(label("1. The quadratic cost keeps σ′(z) in its gradient:", size=SMALL_SIZE,
                          color=MSE_COLOR), mse).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
             label("2. A saturated neuron has σ′(z) ≈ 0, so it learns slowly when it is most wrong.",
-                  size=BODY_SIZE - 6),
-            VGroup(label("3. Cross-entropy cancels σ′(z): the step grows with the error.", size=BODY_SIZE - 6,
+                  size=SMALL_SIZE),
+            VGroup(label("3. Cross-entropy cancels σ′(z): the step grows with the error.", size=SMALL_SIZE,
                          color=BCE_COLOR), bce).arrange(DOWN, aligned_edge=LEFT, buff=0.15),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(heading, DOWN, buff=0.35).to_edge(LEFT, buff=0.8)
         with self.narrate("To sum up. The quadratic cost keeps the sigmoid's slope in its gradient."):
@@ -49,8 +50,9 @@ class Outro(LectureScene):
 
     def look_ahead(self) -> None:
         note = label("More than two classes? Softmax with categorical cross-entropy:",
-                     size=SMALL_SIZE + 2, color=MUTED_COLOR)
-        formula = tex(r"C = -\sum_j y_j \ln a_j,", r"\qquad a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}", font_size=32)
+                     size=SMALL_SIZE, color=MUTED_COLOR)
+        formula = tex(r"C = -\sum_j y_j \ln a_j,", r"\qquad a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}",
+                      font_size=SMALL_FORMULA_SIZE)
         VGroup(note, formula).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
             self.lines, DOWN, buff=0.35).align_to(self.lines, LEFT)
         with self.narrate("This cost suits yes-or-no questions. With many classes it generalises to softmax "

@@ -1,10 +1,13 @@
-"""The lecture's look: colours named by meaning, text sizes, tex colouring.
+"""The lecture's look: colours named by meaning, text and formula sizes, the axis style, tex colouring.
 
 A colour means one thing everywhere. σ is blue and σ′ red, as in the
-lecture; each parameter and each cost has its own.
+lecture; each parameter and each cost has its own. Sizes are named by
+role; beats and components use these names, never a number.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from manim import (
     BLUE_C,
@@ -41,9 +44,18 @@ __all__ = [
     "COST_COLORS",
     "TEX_COLORS",
     "TITLE_SIZE",
+    "SUBTITLE_SIZE",
     "BODY_SIZE",
     "LABEL_SIZE",
     "SMALL_SIZE",
+    "NOTE_SIZE",
+    "KEY_FORMULA_SIZE",
+    "FORMULA_SIZE",
+    "SMALL_FORMULA_SIZE",
+    "SYMBOL_SIZE",
+    "AXIS_NUMBER_SIZE",
+    "SMALL_AXIS_NUMBER_SIZE",
+    "axis_style",
     "FONT",
     "CAPTION_BAND",
     "CAPTION_SIZE",
@@ -87,10 +99,30 @@ TEX_COLORS = {
 #: Sans-serif for words (Debian's fonts-dejavu-core); formulas stay in LaTeX.
 FONT = "DejaVu Sans"
 
+# Words (``Text``).
 TITLE_SIZE = 40
+SUBTITLE_SIZE = 24
 BODY_SIZE = 30
 LABEL_SIZE = 26
 SMALL_SIZE = 22
+#: Words set inside a plot (the plateau band, a curve's key): they must fit where they sit.
+NOTE_SIZE = 20
+
+# Mathematics (``MathTex`` and live numbers).
+#: The big result of a beat: x(a − y), the final outputs.
+KEY_FORMULA_SIZE = 48
+#: A formula that is the subject of the moment: a cost, a gradient, the chain rule.
+FORMULA_SIZE = 40
+#: Formulas in a list or beside a plot: the cases, the comparisons, the recap; large live values.
+SMALL_FORMULA_SIZE = 34
+#: A lone symbol or a readout ``w = 0.600``: axis titles, legends, live numbers.
+SYMBOL_SIZE = 30
+
+# Axes.
+#: Numbers along an axis.
+AXIS_NUMBER_SIZE = 30
+#: Numbers along the denser axes: cost against epoch, σ over z, the two cases of the log-loss.
+SMALL_AXIS_NUMBER_SIZE = 22
 
 #: The bottom of the frame kept free of plots, labels and formulas, as a fraction of its
 #: height: room for two caption lines in a typical player (about 5 % of the height each)
@@ -103,6 +135,31 @@ CAPTION_SIZE = 28
 def caption_band_top() -> float:
     """The y coordinate of the caption band's upper edge: nothing but captions goes below it."""
     return -config.frame_height / 2 + CAPTION_BAND * config.frame_height
+
+
+def axis_style(**overrides: Any) -> dict[str, Any]:
+    """The lecture's axis config: muted lines, numbered at :data:`AXIS_NUMBER_SIZE`.
+
+    Pass it as ``axis_config`` of ``Axes`` or unpacked into a ``NumberLine``;
+    per-axis details (decimals, excluded numbers, a log scale) go in
+    ``x_axis_config`` / ``y_axis_config`` or in ``overrides``.
+
+    Parameters
+    ----------
+    overrides
+        Entries that replace or add to the style (``font_size=SMALL_AXIS_NUMBER_SIZE`` …).
+
+    Returns
+    -------
+    dict
+        A new dict each call.
+
+    Examples
+    --------
+    >>> axes = Axes(x_range=[0, 1, 0.25], y_range=[0, 4, 1], axis_config=axis_style())  # doctest: +SKIP
+    >>> line = NumberLine(x_range=[0, 1, 0.25], **axis_style(font_size=SMALL_AXIS_NUMBER_SIZE))  # doctest: +SKIP
+    """
+    return {"color": MUTED_COLOR, "font_size": AXIS_NUMBER_SIZE, "include_numbers": True, **overrides}
 
 
 def tex(*parts: str, colors: dict[str, ManimColor] | None = None, **kwargs) -> MathTex:

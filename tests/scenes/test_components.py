@@ -1,12 +1,14 @@
-"""Shared mobjects: the live number and the axis helpers."""
+"""Shared mobjects: the live number, following a tracker, the axis helpers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DecimalNumber
+from manim import DecimalNumber, ValueTracker
 
-from scenes.components import LiveDecimal, LiveInteger, nice_range, nice_step
+from neuron import LESSON, QUADRATIC
+from scenes.components import CostPlot, LiveDecimal, LiveInteger, NeuronDiagram, Readouts, nice_range, nice_step
+from scenes.style import MUTED_COLOR, SMALL_AXIS_NUMBER_SIZE, W_COLOR
 
 
 @pytest.mark.parametrize("value", [0.5, -1.283, 12.0, -0.0004, 0.0])
@@ -48,3 +50,41 @@ def test_nice_range_covers_the_top():
     assert lo == 0 and hi >= 0.482 and hi - step < 0.482
     with pytest.raises(ValueError, match="span must be a finite number > 0, got 0"):
         nice_step(0)
+
+
+def test_follow_sets_values_and_freeze_removes_only_its_own_updaters(tiny_config):
+    good, bad = LESSON.run(QUADRATIC, "good"), LESSON.run(QUADRATIC, "bad")
+    readouts = Readouts([("epoch", r"\text{epoch}", MUTED_COLOR), ("w", "w", W_COLOR)], good)
+    numbers = dict(readouts.values)
+
+    def other(m):  # an updater someone else added
+        pass
+
+    numbers["w"].add_updater(other)
+    tracker = ValueTracker(0.0)
+    readouts.follow(tracker).follow(tracker)  # following twice adds no second updater
+    assert len(numbers["w"].get_updaters()) == 2
+    tracker.set_value(37.4)
+    readouts.update()
+    assert numbers["epoch"].get_value() == 37
+    assert numbers["w"].get_value() == pytest.approx(float(good.at(37.4)["w"]))
+    assert readouts.values == numbers, "the same numbers: values are set, nothing is rebuilt"
+    readouts.freeze()
+    assert numbers["w"].get_updaters() == [other] and numbers["epoch"].get_updaters() == []
+    readouts.follow(tracker, bad).update()
+    assert numbers["w"].get_value() == pytest.approx(float(bad.at(37.4)["w"]))
+
+
+def test_the_diagram_follows_its_run(tiny_config):
+    run = LESSON.run(QUADRATIC, "bad")
+    diagram = NeuronDiagram(LESSON, run)
+    tracker = ValueTracker(float(run.epochs))
+    diagram.follow(tracker).update()
+    for key in ("w", "b", "z", "a"):
+        assert diagram.values[key].get_value() == pytest.approx(float(run.at(run.epochs)[key]))
+
+
+def test_plots_take_the_axis_style(tiny_config):
+    plot = CostPlot(300, 0.4)
+    for axis in (plot.axes.x_axis, plot.axes.y_axis):
+        assert axis.font_size == SMALL_AXIS_NUMBER_SIZE and axis.get_color() == MUTED_COLOR and len(axis.numbers)

@@ -60,7 +60,7 @@ def test_balls_slopes_and_tangents_end_on_the_computed_runs(run_scene, finals):
         z = finals[name]
         a = sigma(z)
         slope = (a - y) if name == "bce" else (a - y) * a * (1 - a)
-        assert scene.slopes[name].get_value() == pytest.approx(slope, rel=1e-6)
+        assert scene.readout.values[name].get_value() == pytest.approx(slope, rel=1e-6)
         # The tangent runs through the ball, along the drawn curve (finite differences on screen).
         start, end = scene.tangents[name].get_start(), scene.tangents[name].get_end()
         along = end - start

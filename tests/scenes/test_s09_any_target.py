@@ -26,9 +26,9 @@ def test_the_marker_ends_at_the_minimum_for_the_last_target(run_scene):
     # The target's pointer and the slider's knob both stand at y.
     assert scene.target_pointer.get_top()[0] == pytest.approx(axes.c2p(y, 0)[0])
     assert scene.knob.get_center()[0] == pytest.approx(scene.slider_line.n2p(y)[0])
-    assert scene.y_number.get_value() == pytest.approx(y)
-    assert scene.a_number.get_value() == pytest.approx(a_star)
-    assert scene.c_number.get_value() == pytest.approx(log_loss(y, y), rel=1e-6)
+    assert scene.readouts.values["y"].get_value() == pytest.approx(y)
+    assert scene.readouts.values["a"].get_value() == pytest.approx(a_star)
+    assert scene.readouts.values["cost"].get_value() == pytest.approx(log_loss(y, y), rel=1e-6)
 
 
 def test_the_curve_is_the_last_targets_log_loss_inside_the_axes(run_scene):
