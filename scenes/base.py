@@ -12,7 +12,7 @@ from manim import DOWN, LEFT, UL, Scene, ValueTracker, VGroup, config, linear
 from neuron import LESSON, Lesson
 from scenes.components import CaptionCard
 from scenes.narration import SAMPLE_RATE, Block, Voice, burn_captions, voice_from_env
-from scenes.style import BACKGROUND, MUTED_COLOR, TITLE_SIZE, words
+from scenes.style import BACKGROUND, MUTED_COLOR, SUBTITLE_SIZE, TITLE_SIZE, words
 
 __all__ = ["LectureScene"]
 
@@ -43,11 +43,6 @@ class LectureScene(Scene):
     title: str = ""
     epoch_seconds: float = 8.0
     voice: Voice | None = None
-
-    @classmethod
-    def presets_fingerprint(cls) -> str:
-        """The preset values this beat computes from (for render caching)."""
-        return repr(cls.lesson)
 
     def setup(self) -> None:
         self.camera.background_color = BACKGROUND
@@ -141,7 +136,7 @@ class LectureScene(Scene):
         title = words(text or self.title, size=TITLE_SIZE, weight="BOLD")
         group = VGroup(title)
         if subtitle:
-            group.add(words(subtitle, size=TITLE_SIZE * 0.6, color=MUTED_COLOR).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12))
+            group.add(words(subtitle, size=SUBTITLE_SIZE, color=MUTED_COLOR).next_to(title, DOWN, aligned_edge=LEFT, buff=0.12))
         group.to_corner(UL, buff=0.4)
         return group
 

@@ -52,7 +52,7 @@ class Setup(LectureScene):
         tracker = epoch_tracker()
         self.trace = self.view.follow(tracker)
         self.add(self.trace)
-        with self.narrate(caption) as block:
+        with self.narrate(caption, loop=True) as block:  # the curve traces down: a natural loop
             self.run_epochs(tracker, run_time=block.run_time(at_least=self.epoch_seconds))
         self.view.freeze()
 
