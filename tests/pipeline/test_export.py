@@ -47,7 +47,7 @@ class SetupAgain(Setup):
 
 
 # -- the export under test -------------------------------------------------------------
-def _tiny_render(media: Path) -> tuple[Path, Path]:
+def _tiny_render(media: Path) -> tuple[Path, Path, list]:
     """Render Setup at 160×90, 5 fps into ``media``; return its MP4 and captions."""
     from manim import config, tempconfig
 
@@ -56,31 +56,33 @@ def _tiny_render(media: Path) -> tuple[Path, Path]:
         scene = Setup()
         scene.render()
         video = Path(scene.renderer.file_writer.movie_file_path)
-    return video, video.with_suffix(".srt")
+    return video, video.with_suffix(".srt"), scene.blocks
 
 
-def _publish_beat(media: Path, beat: Beat, video: Path, captions: Path) -> BeatResult:
-    """Place a render where the build publishes beats, as a BeatResult."""
+def _publish_beat(media: Path, beat: Beat, video: Path, captions: Path, blocks: list) -> BeatResult:
+    """Place a render where the build publishes beats, as a BeatResult (its blocks as its sections)."""
     beats = media / "low" / "beats"
     beats.mkdir(parents=True, exist_ok=True)
     shutil.copy(video, beats / f"{beat.slug}.mp4")
     shutil.copy(captions, beats / f"{beat.slug}.srt")
+    sections = [{"file": f"{beat.slug}.mp4", "block": b.id, "start": b.start, "duration": b.end - b.start,
+                 "notes": b.text, "loop": b.loop} for b in blocks]
     return BeatResult(beat, beats / f"{beat.slug}.mp4", beats / f"{beat.slug}.srt",
-                      probe(video).duration, 0.0, rendered=True)
+                      probe(video).duration, 0.0, rendered=True, sections=sections)
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> dict:
     """Two tiny beats and their lecture, exported; the manifest and where it lives."""
     media = tmp_path_factory.mktemp("media")
-    video, captions = _tiny_render(media)
-    results = [_publish_beat(media, Beat(1, Setup), video, captions),
-               _publish_beat(media, Beat(2, SetupAgain), video, captions)]
+    video, captions, blocks = _tiny_render(media)
+    results = [_publish_beat(media, Beat(1, Setup), video, captions, blocks),
+               _publish_beat(media, Beat(2, SetupAgain), video, captions, blocks)]
     lines: list[str] = []
     manifest = export_results(results, "low", media=media, report=lines.append)
     folder = media / "low" / "clips"
     return {"media": media, "folder": folder, "manifest": manifest, "results": results, "report": lines,
-            "source_captions": captions, "source_duration": probe(video).duration}
+            "source_captions": captions, "source_duration": probe(video).duration, "blocks": blocks}
 
 
 def _entries(manifest: dict) -> list[dict]:
@@ -211,12 +213,13 @@ def test_gifs_loop_where_asked(exported):
     clips = {e["slug"]: e for e in exported["manifest"]["clips"]}
     by_attribute = clips["02-export"]["files"]["gif"]
     assert (by_attribute["start"], by_attribute["end"]) == GIF_SECONDS
-    # Setup loops over one caption's span (the module's table): a whole cue of the clip.
-    by_table = clips["01-setup"]["files"]["gif"]
-    spans = [(s, e) for s, e, _ in _srt_cues(exported["source_captions"])]
-    assert any(by_table["start"] == pytest.approx(s, abs=1e-3) and by_table["end"] == pytest.approx(e, abs=1e-3)
-               for s, e in spans)
-    for gif in (by_attribute, by_table):
+    # Setup loops over the block it narrates with loop=True: the descent, the whole block.
+    by_block = clips["01-setup"]["files"]["gif"]
+    (descent,) = [b for b in exported["blocks"] if b.loop]
+    assert "Gradient descent" in descent.text
+    assert (by_block["start"], by_block["end"]) == (pytest.approx(descent.start, abs=1e-3),
+                                                    pytest.approx(descent.end, abs=1e-3))
+    for gif in (by_attribute, by_block):
         with Image.open(folder / gif["name"]) as im:
             assert im.info.get("loop") == 0, "GIF does not loop forever"
             total_ms = 0
