@@ -33,13 +33,17 @@ def _megabytes(n: int) -> str:
 def embed_snippet(entry: dict) -> str:
     """A ``<video>`` tag for ``entry``'s files, paths relative to the clips folder."""
     f = entry["files"]
+    chapters = (f'  <track kind="chapters" src="{f["chapters"]["name"]}" srclang="en" label="Chapters">\n'
+                if "chapters" in f else "")
     return (
+        "<!-- Captions load only from a served page (http/https): a page opened from disk may not\n"
+        "     read the .vtt. Serve the folder, or export with --captions burn. -->\n"
         f'<video controls preload="metadata" playsinline poster="{f["poster"]["name"]}"\n'
         f'       width="{entry["width"]}" height="{entry["height"]}" style="max-width:100%;height:auto">\n'
         f'  <source src="{f["mp4"]["name"]}" type="video/mp4">\n'
         f'  <source src="{f["webm"]["name"]}" type="video/webm">\n'
         f'  <track kind="captions" src="{f["vtt"]["name"]}" srclang="en" label="English" default>\n'
-        f'</video>'
+        f'{chapters}</video>'
     )
 
 
