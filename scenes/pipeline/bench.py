@@ -257,8 +257,10 @@ def bench_quality(
     cold_wall, _ = _cli([*args, "--force"], env={"LECTURE_VOICE_CACHE": str(work / "voice-cold")})
     report(f"{quality}: together, voice synthesised anew: {cold_wall:.1f} s")
     silent_wall, _ = _cli([*args, "--force", "--voice", "none", "--media", str(work / "silent")])
-    silent_video = json.loads((output_dir(quality, work / "silent") / "lecture.json").read_text())
-    silent_seconds = sum(c["duration"] for c in silent_video["chapters"]) if whole else None
+    silent_seconds = None
+    if whole:  # a lecture was joined: its chapters say how long the silent one runs
+        silent_video = json.loads((output_dir(quality, work / "silent") / "lecture.json").read_text())
+        silent_seconds = sum(c["duration"] for c in silent_video["chapters"])
     report(f"{quality}: together, --voice none: {silent_wall:.1f} s")
 
     video = sum(b["summary"]["video_seconds"] for b in beats_out.values())
