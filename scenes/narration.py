@@ -40,6 +40,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from scenes.files import RATE, atomic_path, decode_audio, sha256_file
+
 __all__ = [
     "MAX_LINE",
     "MAX_LINES",
@@ -90,7 +92,7 @@ TAIL = 0.4
 #: Integrated loudness every block's audio is normalised to (LUFS).
 TARGET_LUFS = -16.0
 #: Audio format of every processed block: 48 kHz mono 16-bit WAV.
-SAMPLE_RATE = 48_000
+SAMPLE_RATE = RATE
 #: Bump when the audio processing changes: old cache entries are then unused.
 PROCESSING = "trim-40dB+r128-16+limit-1dBFS/v1"
 
@@ -385,21 +387,6 @@ class Audio:
     pauses: tuple[float, ...] = ()
 
 
-def _decode(path: Path) -> np.ndarray:
-    """Any audio file PyAV reads, as float32 mono samples at :data:`SAMPLE_RATE`."""
-    import av
-
-    parts = []
-    with av.open(str(path)) as container:
-        if not container.streams.audio:
-            raise ValueError(f"{path} holds no audio")
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-        for frame in container.decode(audio=0):
-            parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(frame))
-        parts.extend(f.to_ndarray().reshape(-1) for f in resampler.resample(None))
-    return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
-
-
 #: K-weighting of ITU-R BS.1770 at 48 kHz: a high shelf, then the RLB high-pass.
 _K_WEIGHTING = (
     ([1.53512485958697, -2.69169618940638, 1.19839281085285], [1.0, -1.69065929318241, 0.73248077421585]),
@@ -501,27 +488,6 @@ def _write_wav(path: Path, x: np.ndarray) -> None:
         w.writeframes(pcm.tobytes())
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _atomic_write(target: Path, write) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cache_dir() -> Path:
     """Where processed audio is kept: :data:`CACHE_ENV`, else ``<repo>/media/voice``."""
     return Path(os.environ.get(CACHE_ENV) or ROOT / "media" / "voice")
@@ -546,7 +512,7 @@ class _Cache:
         wav, meta = self.folder / f"{key}.wav", self.folder / f"{key}.json"
         try:
             record = json.loads(meta.read_text(encoding="utf-8"))
-            if wav.stat().st_size != record["size"] or _sha256(wav) != record["sha256"]:
+            if wav.stat().st_size != record["size"] or sha256_file(wav) != record["sha256"]:
                 log.info("voice cache: %s is damaged; making it again", wav.name)
                 return None
             return Audio(wav, float(record["duration"]), tuple(record["pauses"]))
@@ -555,16 +521,20 @@ class _Cache:
 
     def put(self, key: str, samples: np.ndarray, pauses: tuple[float, ...], about: dict) -> Audio:
         wav, meta = self.folder / f"{key}.wav", self.folder / f"{key}.json"
-        _atomic_write(wav, lambda tmp: _write_wav(tmp, samples))
-        record = {"size": wav.stat().st_size, "sha256": _sha256(wav), "duration": len(samples) / SAMPLE_RATE,
+        with atomic_path(wav) as tmp:
+            _write_wav(tmp, samples)
+        record = {"size": wav.stat().st_size, "sha256": sha256_file(wav), "duration": len(samples) / SAMPLE_RATE,
                   "pauses": list(pauses), "processing": PROCESSING, **about}
-        _atomic_write(meta, lambda tmp: tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1),
-                                                      encoding="utf-8"))
+        with atomic_path(meta) as tmp:
+            tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
         return Audio(wav, record["duration"], pauses)
 
     def make(self, key: str, source: Path, about: dict) -> Audio:
         """Process the audio file ``source`` into the entry ``key``."""
-        samples, pauses = _process(_decode(source))
+        samples = decode_audio(source, SAMPLE_RATE)
+        if not len(samples):
+            raise ValueError(f"{source} holds no audio")
+        samples, pauses = _process(samples)
         return self.put(key, samples, pauses, about)
 
 
@@ -773,7 +743,7 @@ class Recordings(Voice):
             return None
         INPUTS.add(source.resolve())
         cache = _Cache(cache_dir())
-        key = _Cache.key("recording", _sha256(source))
+        key = _Cache.key("recording", sha256_file(source))
         return cache.get(key) or cache.make(key, source, {"engine": "recording", "voice": str(source),
                                                           "text": text})
 

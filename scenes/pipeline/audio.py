@@ -23,6 +23,8 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
+from scenes.files import RATE, decode_audio
+
 __all__ = [
     "RATE",
     "AUDIO_CODECS",
@@ -36,8 +38,6 @@ __all__ = [
     "encode_audio",
 ]
 
-#: Sample rate of every track the pipeline writes (Opus runs at 48 kHz).
-RATE = 48_000
 
 #: The audio codec each container gets (and its bit rate).
 AUDIO_CODECS: dict[str, tuple[str, int]] = {"mp4": ("aac", 128_000), "webm": ("libopus", 96_000)}
@@ -47,22 +47,6 @@ def has_audio(path: str | os.PathLike) -> bool:
     """Whether the file has an audio stream."""
     with av.open(str(path)) as container:
         return bool(container.streams.audio)
-
-
-def decode_audio(path: str | os.PathLike, rate: int = RATE) -> NDArray[np.float32]:
-    """The file's first audio stream as mono float32 samples at ``rate`` (empty if it has none)."""
-    with av.open(str(path)) as container:
-        if not container.streams.audio:
-            return np.zeros(0, dtype=np.float32)
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        chunks = []
-        for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
-        for out in resampler.resample(None):
-            chunks.append(out.to_ndarray().reshape(-1))
-    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
 
 
 def fit(samples: NDArray[np.float32], seconds: float, rate: int = RATE) -> NDArray[np.float32]:

@@ -8,11 +8,8 @@ only while it still is that file (:func:`verify`).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction
@@ -23,6 +20,7 @@ import numpy as np
 import srt
 from numpy.typing import NDArray
 
+from scenes.files import atomic_path, sha256_file
 from scenes.pipeline.audio import add_audio_stream, decode_audio, encode_audio, fit, has_audio, join_audio
 
 __all__ = [
@@ -73,37 +71,6 @@ def probe(path: str | os.PathLike) -> VideoInfo:
             codec=stream.codec_context.name,
             pix_fmt=str(stream.codec_context.pix_fmt),
         )
-
-
-@contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
-
-    Whatever goes wrong inside the block (an exception, a kill before the
-    rename), ``target`` keeps its old content: readers see the old file or the
-    new one, never half of one. The file is made world-readable (0644), as a
-    normal write would be, so a web server can serve it.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """The sha256 of a file's bytes, as hex (read in 1 MB blocks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def file_record(path: str | os.PathLike) -> dict[str, int | str]:

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scenes import narration
+from scenes.files import decode_audio
 from scenes.narration import (
     MAX_CPS,
     MAX_LINE,
@@ -177,7 +178,7 @@ def two_blocks():
 
 
 def decode(path: Path) -> np.ndarray:
-    return narration._decode(path)
+    return decode_audio(path)
 
 
 def test_silent_blocks_last_their_reading_time(run_scene):
