@@ -22,6 +22,10 @@ sha256 (:func:`project_sources`): the build re-renders the beat when any of
 them changes, so the cache key is what the render really read, not a
 hand-kept list.
 
+Holds are made cheap (:mod:`scenes.pipeline.holds`): a frame that does not
+change is drawn and converted once (``LECTURE_HOLDS=off`` renders with Manim
+untouched, for comparisons).
+
 The last line printed is ``WORKER {json}``: facts for the build and the
 benchmark (wall seconds, frames, LaTeX strings compiled, peak memory, where
 the time went, per-frame time creep). A scene that raises prints
@@ -47,6 +51,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from scenes.pipeline.holds import HOLDS_ENV, installed as holds_installed
 from scenes.pipeline.profile import profiled
 from scenes.pipeline.quality import QUALITIES
 
@@ -285,7 +290,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         config.input_file = str(module.__file__)
         scene_cls = getattr(module, scene_name)
         imported = time.perf_counter()
-        with profiled() as clock:
+        with holds_installed(enabled=os.environ.get(HOLDS_ENV, "on") != "off") as holds, profiled() as clock:
             scene = scene_cls()
             scene.render()
         wall = time.perf_counter() - imported
@@ -306,6 +311,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "tex_cached": len(known),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         **(clock.summary() if clock else {}),
+        **holds.as_dict(),
         "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
         "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),

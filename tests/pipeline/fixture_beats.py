@@ -13,7 +13,7 @@ from manim import UP, Circle, Create, FadeIn, Square
 from scenes.base import LectureScene
 from scenes.style import tex
 
-__all__ = ["Tiny", "Other", "Slow", "Broken", "SCENES_IN_ORDER", "KILL", "BROKEN"]
+__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "SCENES_IN_ORDER", "KILL", "BROKEN"]
 
 
 class Tiny(LectureScene):
@@ -62,6 +62,37 @@ class Broken(LectureScene):
     def construct(self) -> None:
         self.play(Create(Circle()), run_time=0.4)
         raise ValueError("deliberate")
+
+
+class Holds(LectureScene):
+    """Holds of every kind, for :mod:`scenes.pipeline.holds`: a static wait, a
+    wait that a do-nothing time-based updater keeps live, a live wait whose
+    updater changes the picture once, and a play around them."""
+
+    title = "Holds"
+    #: Seconds of each hold.
+    hold = 2.0
+
+    def construct(self) -> None:
+        square = Square()
+        with self.narrate("A square waits."):
+            self.play(FadeIn(square), run_time=0.6)
+            self.wait(self.hold)  # static: Manim draws once and repeats
+            ticking = Circle(radius=0.3).to_edge(UP)
+            ticking.add_updater(lambda m, dt: None)  # time-based, changes nothing: Manim redraws every frame
+            self.add(ticking)
+            self.wait(self.hold)
+            elapsed = [0.0]
+
+            def turn_once(m: Circle, dt: float) -> None:
+                elapsed[0] += dt
+                if elapsed[0] >= self.hold / 2 and not getattr(m, "turned", False):
+                    m.set_color("#ff0000")
+                    m.turned = True
+
+            ticking.clear_updaters().add_updater(turn_once)
+            self.wait(self.hold)
+            self.play(square.animate.shift(UP * 0.5), run_time=0.6)
 
 
 SCENES_IN_ORDER = [Tiny, Other]

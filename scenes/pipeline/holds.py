@@ -1,0 +1,194 @@
+"""Holds cost almost nothing: the frame layer the worker installs on Manim.
+
+A narrated lecture is mostly holds: the picture waits while the voice
+speaks. Manim 0.22 draws a static ``wait`` once, but then converts the same
+RGBA array to the encoder's pixel format once per frame
+(``av.VideoFrame.from_ndarray`` and a swscale pass, about 6 ms a frame at
+1080p); and a wait during which any mobject has a time-based updater (a
+burned-in caption band, a ticking readout) is drawn anew every frame even
+when nothing it draws has changed. :func:`installed` changes two methods,
+for the time of the block, so that:
+
+1. :class:`VideoSegmentEncoder` converts each *distinct* frame once, into a
+   reused RGBA frame (a plane copy instead of ``from_ndarray``'s slow path),
+   and re-sends the converted ``yuv420p`` frame with new timestamps for a
+   repeat (a static wait) or when it is handed the same array again;
+2. :class:`CairoRenderer` skips drawing a frame when everything it would
+   draw is exactly as it was at the last drawn frame of the same animation
+   (same mobjects in the same order, same points, colours, widths, joints):
+   it hands the encoder the previous frame's array again, which (1) then
+   re-sends without converting. Updaters still run every frame, so the
+   scene's logic is unchanged; only the drawing is skipped.
+
+The pixels are the ones Manim makes: the same swscale conversion (bilinear,
+PyAV's default), and a skipped frame is only ever replaced by a frame drawn
+from identical inputs. ``tests/pipeline/test_holds.py`` counts the draws of
+a hold and compares the decoded frames with Manim's own output.
+
+The film never imports this module: plain ``manim render`` runs Manim
+untouched; the build's worker (:mod:`scenes.pipeline.worker`) installs it.
+What x264 does with a repeated frame is x264's business (a skip frame costs
+it a few milliseconds); the encoder settings are chosen in ``manim.cfg``
+(see ``python -m scenes bench --encoders``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+__all__ = ["HOLDS_ENV", "HoldStats", "installed", "signature"]
+
+#: ``off`` in a worker's environment renders with Manim untouched (for A/B comparisons).
+HOLDS_ENV = "LECTURE_HOLDS"
+
+
+@dataclass
+class HoldStats:
+    """What the layer did in one process: frames drawn, frames reused, conversions."""
+
+    drawn: int = 0
+    reused: int = 0
+    converted: int = 0
+    resent: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts, for the worker's facts line."""
+        return {"frames_drawn_cairo": self.drawn, "frames_reused": self.reused,
+                "frames_converted": self.converted, "frames_resent": self.resent}
+
+
+def _vmobject_state(mob: Any) -> tuple:
+    """Everything Manim's Cairo camera reads to draw one VMobject (see ``Camera.display_vectorized``)."""
+    return (
+        id(mob),
+        mob.points.tobytes(),
+        mob.get_fill_rgbas().tobytes(),
+        mob.get_stroke_rgbas().tobytes(),
+        mob.get_stroke_rgbas(background=True).tobytes(),
+        float(mob.get_stroke_width()),
+        float(mob.get_stroke_width(background=True)),
+        mob.joint_type,
+        mob.cap_style,
+        np.asarray(mob.sheen_direction).tobytes(),
+        float(mob.sheen_factor),
+        mob.get_background_image(),
+        mob.n_points_per_cubic_curve,
+    )
+
+
+def signature(camera: Any, mobjects: Any) -> list | None:
+    """What ``camera`` would draw for ``mobjects``, as comparable values; ``None`` if unknown.
+
+    Two equal signatures draw the same pixels onto the same background.
+    Only vectorized mobjects are understood (the lecture draws nothing
+    else); an image or point cloud gives ``None``, which never matches, so
+    such a frame is always drawn.
+    """
+    from manim.mobject.types.vectorized_mobject import VMobject
+
+    state: list = [camera.frame_center.tobytes(), float(camera.frame_width), float(camera.frame_height)]
+    for mob in camera.get_mobjects_to_display(mobjects):
+        if not isinstance(mob, VMobject):
+            return None
+        state.append(_vmobject_state(mob))
+    return state
+
+
+@contextmanager
+def installed(enabled: bool = True) -> Iterator[HoldStats]:
+    """Install the layer on Manim's classes for the duration of the block; yield its counts.
+
+    With ``enabled=False`` nothing is changed (the counts stay zero).
+    """
+    import av
+    from manim.renderer.cairo_renderer import CairoRenderer
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    stats = HoldStats()
+    if not enabled:
+        yield stats
+        return
+    saved = {(CairoRenderer, "render"): CairoRenderer.__dict__["render"],
+             (CairoRenderer, "play"): CairoRenderer.__dict__["play"],
+             (VideoSegmentEncoder, "write_frame"): VideoSegmentEncoder.__dict__["write_frame"]}
+    manim_play = CairoRenderer.play
+
+    def play(renderer: Any, *args: Any, **kwargs: Any) -> None:
+        # Each play paints a new static background: nothing carries over from the last one.
+        renderer._hold = None
+        try:
+            manim_play(renderer, *args, **kwargs)
+        finally:
+            renderer._hold = None
+
+    def render(renderer: Any, scene: Any, time: float, moving_mobjects: Any = None) -> None:
+        mobjects = moving_mobjects if moving_mobjects else list(scene.mobjects) + list(scene.foreground_mobjects)
+        state = signature(renderer.camera, mobjects)
+        hold = getattr(renderer, "_hold", None)
+        if state is not None and hold is not None and hold[0] == state:
+            stats.reused += 1
+            renderer.add_frame(hold[1])
+            return
+        renderer.update_frame(scene, moving_mobjects)
+        frame = renderer.get_frame()
+        stats.drawn += 1
+        renderer._hold = (state, frame) if state is not None else None
+        renderer.add_frame(frame)
+
+    def write_frame(encoder: Any, pixels: np.ndarray, *, repeat: int = 1) -> None:
+        encoder._validate_frame(pixels, repeat)
+        spec = encoder.spec
+        time_base = Fraction(spec.frame_rate.denominator, spec.frame_rate.numerator)
+        try:
+            last = getattr(encoder, "_last", None)
+            if last is not None and last[0] is pixels:
+                converted = last[1]
+                stats.resent += repeat
+            else:
+                converted = _convert(encoder, pixels)
+                encoder._last = (pixels, converted)
+                stats.converted += 1
+                stats.resent += repeat - 1
+            for _ in range(repeat):
+                converted.pts = encoder._next_pts
+                converted.time_base = time_base
+                encoder._next_pts += 1
+                for packet in encoder._stream.encode(converted):
+                    encoder._container.mux(packet)
+        except BaseException as error:
+            raise encoder._operation_error("encode", error) from error
+
+    def _convert(encoder: Any, pixels: np.ndarray) -> Any:
+        """``pixels`` (RGBA) in the stream's pixel format, as Manim's own path converts them."""
+        stream = encoder._stream
+        rgba = getattr(encoder, "_rgba", None)
+        height, width = pixels.shape[:2]
+        if rgba is None:
+            rgba = encoder._rgba = av.VideoFrame(width, height, "rgba")
+        if rgba.planes[0].line_size == width * 4:
+            rgba.planes[0].update(pixels)
+        else:  # a padded row: let PyAV copy row by row
+            rgba = av.VideoFrame.from_ndarray(pixels, format="rgba")
+        codec = stream.codec_context
+        # The same call PyAV makes inside encode() for a frame not yet in the stream's format.
+        reformatter = getattr(encoder, "_reformatter", None)
+        if reformatter is None:
+            from av.video.reformatter import VideoReformatter
+
+            reformatter = encoder._reformatter = VideoReformatter()
+        return reformatter.reformat(rgba, codec.width, codec.height, codec.format, threads=codec.thread_count)
+
+    CairoRenderer.play = play
+    CairoRenderer.render = render
+    VideoSegmentEncoder.write_frame = write_frame
+    try:
+        yield stats
+    finally:
+        for (owner, name), old in saved.items():
+            setattr(owner, name, old)

@@ -1,0 +1,70 @@
+"""Holds cost one draw, and the frames are Manim's own (:mod:`scenes.pipeline.holds`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from scenes.pipeline.holds import installed
+from tests.pipeline.fixture_beats import Holds
+
+
+def _render(media: Path, layer: bool) -> tuple[list[np.ndarray], list[bytes], int, object]:
+    """Render :class:`Holds` at 160×90, 5 fps; return decoded frames, packets, Cairo draws, counts."""
+    from manim import tempconfig
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from tests.conftest import TEX_DIR, TINY
+
+    draws = [0]
+    update_frame = CairoRenderer.update_frame
+
+    def counted(renderer, *args, **kwargs):
+        draws[0] += 1
+        return update_frame(renderer, *args, **kwargs)
+
+    CairoRenderer.update_frame = counted
+    try:
+        with tempconfig({**TINY, "media_dir": str(media), "tex_dir": str(TEX_DIR), "write_to_movie": True}):
+            with installed(enabled=layer) as stats:
+                scene = Holds()
+                scene.render()
+            video = Path(scene.renderer.file_writer.movie_file_path)
+    finally:
+        CairoRenderer.update_frame = update_frame
+    with av.open(str(video)) as container:
+        packets = [bytes(p) for p in container.demux(video=0) if p.size]
+    with av.open(str(video)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    return frames, packets, draws[0], stats
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    """The same scene rendered by Manim alone and with the layer installed."""
+    return _render(tmp_path_factory.mktemp("plain"), False), _render(tmp_path_factory.mktemp("holds"), True)
+
+
+def test_frames_are_manims_own(both):
+    (plain, plain_packets, _, _), (fast, fast_packets, _, _) = both
+    assert len(fast) == len(plain) > 0
+    for i, (a, b) in enumerate(zip(plain, fast)):
+        assert np.array_equal(a, b), f"frame {i} differs"
+    # Even the encoded stream is the same: x264 was given the same pictures.
+    assert fast_packets == plain_packets
+
+
+def test_a_hold_costs_one_draw(both):
+    (plain, _, plain_draws, _), (_, _, fast_draws, stats) = both
+    fps, hold = 5, round(Holds.hold * 5)
+    # Manim draws every frame of the two live holds; the layer draws the first
+    # of each, plus the one frame where the updater turns the circle red.
+    assert plain_draws - fast_draws == (hold - 1) + (hold - 2)
+    assert stats.reused == (hold - 1) + (hold - 2)
+    # Each distinct frame is converted once; every other frame is re-sent.
+    assert stats.converted + stats.resent == len(plain)
+    assert stats.converted == len(plain) - stats.resent
+    assert stats.resent >= (hold - 1) * 3 - 1
