@@ -193,6 +193,30 @@ def _beat_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def plain_manim(chosen: Sequence[Beat], quality: str, work: Path,
+                report: Callable[[str], None] = print) -> dict[str, Any]:
+    """The same beats rendered one after another by plain ``manim render -q<flag>``: Manim alone, as a user would.
+
+    Same ``manim.cfg``, same voice (and its warm cache), an empty media
+    folder; no build, no worker, no layer. Returns the total wall seconds.
+    """
+    media = work / "plain"
+    shutil.rmtree(media, ignore_errors=True)
+    flag = QUALITIES[quality].flag
+    walls = {}
+    for beat in chosen:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "manim", "render", f"-q{flag}", "--media_dir", str(media),
+                               "--progress_bar", "none", str(beat.file), beat.name],
+                              cwd=ROOT, capture_output=True, text=True)
+        walls[beat.slug] = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(f"manim render {beat.name} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        report(f"{quality}: plain manim render -q{flag} {beat.name}: {walls[beat.slug]:.1f} s")
+    shutil.rmtree(media, ignore_errors=True)
+    return {"wall": sum(walls.values()), "beats": walls}
+
+
 def bench_quality(
     chosen: Sequence[Beat],
     quality: str,
@@ -201,9 +225,10 @@ def bench_quality(
     whole: bool,
     work: Path,
     jobs: int | None = None,
+    plain: bool = True,
     report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
-    """Render ``chosen`` beats at ``quality`` alone, together and unchanged.
+    """Render ``chosen`` beats at ``quality`` alone, together and unchanged, and by plain Manim.
 
     Parameters
     ----------
@@ -219,6 +244,8 @@ def bench_quality(
         Scratch media folder (emptied first).
     jobs
         Parallel renders for the whole-lecture runs (default: one per core).
+    plain
+        Also render the same beats with a plain ``manim render`` loop (once), for the speedup.
     """
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -262,6 +289,7 @@ def bench_quality(
         silent_video = json.loads((output_dir(quality, work / "silent") / "lecture.json").read_text())
         silent_seconds = sum(c["duration"] for c in silent_video["chapters"])
     report(f"{quality}: together, --voice none: {silent_wall:.1f} s")
+    manim_alone = plain_manim(chosen, quality, work, report) if plain else None
 
     video = sum(b["summary"]["video_seconds"] for b in beats_out.values())
     serial = sum(b["summary"]["wall"] for b in beats_out.values())
@@ -282,6 +310,9 @@ def bench_quality(
             "speedup": serial / together if together and comparable else None,
             "peak_rss_mb": max(b["summary"]["peak_rss_mb"] for b in beats_out.values()),
             "fps_rendered": sum(b["summary"]["frames"] for b in beats_out.values()) / together,
+            "plain_wall": manim_alone["wall"] if manim_alone else None,
+            "plain_ratio": manim_alone["wall"] / video if manim_alone and video else None,
+            "speedup_over_plain": manim_alone["wall"] / together if manim_alone and together else None,
         },
         "voice": {
             "warm_wall": together,
@@ -318,8 +349,10 @@ class Target:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("lecture_low", "whole lecture at low: render wall ≤ 0.2 × its duration", "low", 0.2),
-    Target("lecture_high", "whole lecture at 1080p60: render wall ≤ 1.5 × its duration", "high", 1.5),
+    Target("lecture_low", "whole lecture at low: render wall ≤ 0.1 × its duration", "low", 0.1),
+    Target("lecture_high", "whole lecture at 1080p60: render wall ≤ 0.5 × its duration", "high", 0.5),
+    Target("beat_4k", "one beat at 4k60: render wall ≤ 2 × its duration", "4k", 2.0),
+    Target("rss_4k", "peak memory per render process at 4k60 < 1 GB", "4k", 1024.0, strict=True),
     Target("rerun", "no-change rerun ≤ 2% of a full render", "*", 0.02),
     Target("voice", "synthesising every block anew adds ≤ 10% to a full render", "*", 0.10),
     Target("creep", "last-third frame time ≤ 1.2 × first third (worst beat)", "*", 1.2),
@@ -345,6 +378,16 @@ def _bound(render: dict[str, Any]) -> str:
             f"{speedup} on {lecture['jobs']} jobs")
 
 
+def _plain(render: dict[str, Any]) -> str:
+    """The plain-Manim figures beside the build's, when they were measured."""
+    lecture = render["lecture"]
+    if not lecture.get("plain_wall"):
+        return ""
+    return (f"; plain `manim render` loop {lecture['plain_wall']:.1f} s = {lecture['plain_ratio']:.2f}× the video, "
+            f"the build {lecture['parallel_wall']:.1f} s = {lecture['ratio']:.2f}×: "
+            f"{lecture['speedup_over_plain']:.2f}× faster")
+
+
 def _updater_creep(beats: dict[str, Any]) -> str:
     """The updaters' own creep: logic time within each beat's longest animation."""
     known = [(s, b["summary"].get("longest_play_logic_creep")) for s, b in beats.items()]
@@ -368,9 +411,9 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             render = renders[q]
             beats = render["beats"]
             note = ""
-            if t.name.startswith("lecture"):
+            if t.name.startswith("lecture") or t.name == "beat_4k":
                 value = render["lecture"]["ratio"]
-                bound = _bound(render)
+                bound = _bound(render) + _plain(render)
                 if not render["lecture"]["whole"]:
                     note = f" (only {render['lecture']['beats']} beat(s) measured)"
             elif t.name == "rerun":
@@ -406,7 +449,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
                             if (in_play[1]["play_creep"] or 0) > t.limit
                             else "no animation slows as it runs; the later animations are just heavier")
                          + _updater_creep(beats))
-            else:  # rss
+            else:  # rss_high, rss_4k
                 worst_slug, worst = max(((s, b["summary"]) for s, b in beats.items()),
                                         key=lambda sb: sb[1]["peak_rss_mb"])
                 value = worst["peak_rss_mb"]
@@ -414,6 +457,20 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             passed = t.met(value)
             checks.append({"target": t.name, "text": t.text + note, "quality": q, "value": value,
                            "limit": t.limit, "status": "PASS" if passed else "MISS", "bound": bound})
+    if "encoders" in results:
+        from scenes.pipeline.encoders import PSNR_SLACK_DB, SIZE_LIMIT, acceptable
+
+        rows = {r["name"]: r for r in results["encoders"]["rows"]}
+        today, chosen = results["encoders"]["rows"][0], rows.get(results["encoders"].get("chosen", ""))
+        if chosen is not None:
+            checks.append({"target": "encoding", "quality": results["encoders"]["quality"],
+                           "text": f"the chosen encoding ({chosen['name']}) within {PSNR_SLACK_DB} dB PSNR of "
+                                   f"today's and ≤ {SIZE_LIMIT}× its size",
+                           "value": chosen["psnr_db"] - today["psnr_db"], "limit": -PSNR_SLACK_DB,
+                           "status": "PASS" if acceptable(chosen, today) else "MISS",
+                           "bound": f"PSNR {chosen['psnr_db']:.2f} dB against today's {today['psnr_db']:.2f} dB; "
+                                    f"size {chosen['bytes'] / today['bytes']:.2f}× today's; "
+                                    f"encoder CPU {chosen['cpu_seconds'] / today['cpu_seconds']:.2f}× today's"})
     return checks
 
 
@@ -451,6 +508,9 @@ def format_report(results: dict[str, Any]) -> str:
         lines.append(f"{label:<22} {lec['video_seconds']:7.1f} {lec['parallel_wall']:7.1f} {'warm':>5} "
                      f"{lec['ratio']:8.2f} {lec['fps_rendered']:6.1f} {lec['peak_rss_mb']:7.0f}   "
                      f"speedup over alone: {speedup} on {lec['jobs']} jobs")
+        if lec.get("plain_wall"):
+            lines.append(f"{'plain manim loop':<22} {lec['video_seconds']:7.1f} {lec['plain_wall']:7.1f} {'warm':>5} "
+                         f"{lec['plain_ratio']:8.2f}   the build is {lec['speedup_over_plain']:.2f}x faster")
         rr = render["rerun"]
         lines.append(f"{'no-change rerun':<22} {'':7} {rr['wall']:7.1f} {'':5}   {rr['beats_up_to_date']}/"
                      f"{rr['beats']} beats up to date, {rr['ratio']:.1%} of a full render")
@@ -482,6 +542,11 @@ def format_report(results: dict[str, Any]) -> str:
         for key, sw in core["sweep"].items():
             lines.append(f"sweep {sw['starts']} starts ≤ {sw['max_epochs']} epochs {key:<12}: {sw['median']:7.3f} s  "
                          f"spread {sw['spread']:.2f}")
+    if "encoders" in results:
+        enc = results["encoders"]
+        lines += ["", f"== Encoders: {enc['frames']} frames of {enc['scene']} at {enc['quality']}, "
+                  f"{enc['segments']} segments; PSNR of every 10th frame against a lossless render ==",
+                  enc["table"]]
     lines += ["", "== Targets =="]
     for c in results["targets"]:
         if c["status"] == "not measured":
@@ -515,6 +580,9 @@ def run(
     renders: bool = True,
     work: Path | None = None,
     out: Path | None = None,
+    encoders: bool = False,
+    frames: int | None = None,
+    plain: bool = True,
     report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Run the benchmark; write the results as JSON and return them.
@@ -531,6 +599,12 @@ def run(
         Parallel renders for the whole-lecture runs.
     core, renders
         Which parts to run.
+    encoders, frames
+        Also time x264 settings on the first chosen beat's frames (default
+        Setup) at the first quality (:mod:`scenes.pipeline.encoders`),
+        ``frames`` of them (default: all).
+    plain
+        Also render the chosen beats by a plain ``manim render`` loop.
     work
         Folder for the scratch media folders (default ``media/bench``).
     out
@@ -555,10 +629,21 @@ def run(
             scratch = Path(tempfile.mkdtemp(prefix=f"work-{q}-", dir=work))
             try:
                 results["render"][q] = bench_quality(chosen, q, repeat=repeat, whole=whole,
-                                                     work=scratch, jobs=jobs, report=report)
+                                                     work=scratch, jobs=jobs, plain=plain, report=report)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
         del os.environ[PROFILE_ENV]
+    if encoders:
+        from scenes.pipeline.encoders import run_encoders
+
+        beat = select_beats(beat_names or ["Setup"])[0]
+        work.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix="encoders-", dir=work))
+        try:
+            results["encoders"] = run_encoders(str(beat.file), beat.name, qualities[0], scratch, frames,
+                                               report=report)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     results["targets"] = evaluate(results)
     with atomic_path(out) as tmp:
         tmp.write_text(json.dumps(results, indent=2))
@@ -569,7 +654,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """``python -m scenes bench``: run, print the report, say where the JSON is."""
     qualities = args.qualities or ["low", "high"]
     results = run(qualities, args.beats, repeat=args.repeat, jobs=args.jobs, core=not args.no_core,
-                  renders=not args.no_render, work=args.work, out=args.out,
+                  renders=not args.no_render, work=args.work, out=args.out, encoders=args.encoders,
+                  frames=args.frames, plain=not args.no_plain,
                   report=lambda line: print(line, file=sys.stderr, flush=True))
     print(format_report(results))
     print(f"\nResults: {args.out or ROOT / 'media' / 'bench' / 'results.json'}", flush=True)
@@ -603,5 +689,12 @@ def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser
     bench.add_argument("--work", type=Path, default=None,
                        help="folder for scratch media folders (default: media/bench)")
     bench.add_argument("--out", type=Path, default=None, help="JSON results file (default: media/bench/results.json)")
+    bench.add_argument("--encoders", action="store_true",
+                       help="also render one beat (the first --beat, default Setup, at the first --quality) and "
+                            "time x264 settings on its frames: CPU, size, PSNR against lossless")
+    bench.add_argument("--no-plain", action="store_true",
+                       help="skip the plain `manim render` loop beside the build")
+    bench.add_argument("--frames", type=positive_int, default=None,
+                       help="with --encoders: only the first N frames (default: all)")
     bench.set_defaults(func=cmd_bench)
     return bench

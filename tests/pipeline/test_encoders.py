@@ -1,0 +1,59 @@
+"""The encoder table: frames captured losslessly, candidates timed, sized and scored (tiny fixture beat)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scenes.pipeline.encoders import Encoding, acceptable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import json, sys
+from pathlib import Path
+from scenes.pipeline.encoders import CANDIDATES, Encoding, run_encoders
+rows = run_encoders(sys.argv[1], "Holds", "low", Path(sys.argv[2]), None,
+                    candidates=[CANDIDATES[0], Encoding("ultrafast", {"preset": "ultrafast"}),
+                                Encoding("crf 40", {"crf": "40"})], report=lambda line: None)
+print(json.dumps(rows))
+"""
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    work = tmp_path_factory.mktemp("encoders")
+    env = {**os.environ, "SCENES_WORKER_CONFIG": json.dumps({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5}),
+           "LECTURE_VOICE": "none"}
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT / "tests/pipeline/fixture_beats.py"), str(work)],
+                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_every_candidate_encodes_every_captured_frame(table):
+    from tests.pipeline.fixture_beats import Holds
+
+    # The fixture's plays at 5 fps: fade 0.6 s, three holds, a move 0.6 s, and the block's own tail.
+    assert table["frames"] >= round((0.6 + 3 * Holds.hold + 0.6) * 5)
+    assert [r["frames"] for r in table["rows"]] == [table["frames"]] * 3
+    assert table["segments"] >= 5  # each play is its own segment, as Manim writes them
+    assert table["chosen"] == "today (medium)"  # manim.cfg sets only rc-lookahead
+
+
+def test_psnr_and_size_rank_the_candidates(table):
+    today, ultrafast, coarse = table["rows"]
+    assert 30 < today["psnr_db"] < 80  # lossy, but close to the lossless frames
+    assert coarse["psnr_db"] < today["psnr_db"] - 1  # crf 40 is visibly worse
+    assert ultrafast["bytes"] > today["bytes"]  # no CABAC, no B-frames: bigger
+    assert acceptable(today, today) and not acceptable(coarse, today)
+    assert "| today (medium) |" in table["table"] and "| crf 40 |" in table["table"]
+
+
+def test_the_options_sit_on_top_of_manims_defaults():
+    assert Encoding("x", {"preset": "fast"}).all_options() == {"crf": "23", "rc-lookahead": "10", "preset": "fast"}
