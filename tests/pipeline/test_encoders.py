@@ -41,13 +41,22 @@ def test_every_candidate_encodes_every_captured_frame(table):
 
     # The fixture's plays at 5 fps: fade 0.6 s, three holds, a move 0.6 s, and the block's own tail.
     assert table["frames"] >= round((0.6 + 3 * Holds.hold + 0.6) * 5)
-    assert [r["frames"] for r in table["rows"]] == [table["frames"]] * 3
+    assert [r["frames"] for r in table["rows"]] == [table["frames"]] * 4
     assert table["segments"] >= 5  # each play is its own segment, as Manim writes them
-    assert table["chosen"] == "today (medium)"  # manim.cfg sets only rc-lookahead
+
+
+def test_the_encoding_manim_cfg_chooses_is_measured_too(table):
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "manim.cfg")
+    chosen = table["rows"][-1]
+    assert table["chosen"] == chosen["name"] == "chosen (manim.cfg)"
+    assert chosen["options"] == {"crf": "23", **dict(cfg["video_encoder.options"])}
 
 
 def test_psnr_and_size_rank_the_candidates(table):
-    today, ultrafast, coarse = table["rows"]
+    today, ultrafast, coarse, _ = table["rows"]
     assert 30 < today["psnr_db"] < 80  # lossy, but close to the lossless frames
     assert coarse["psnr_db"] < today["psnr_db"] - 1  # crf 40 is visibly worse
     assert ultrafast["bytes"] > today["bytes"]  # no CABAC, no B-frames: bigger
