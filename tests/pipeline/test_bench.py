@@ -106,3 +106,28 @@ def test_the_encoding_line_holds_psnr_and_size(psnr: float, size: int, status: s
     check = {c["target"]: c for c in evaluate(results)}["encoding"]
     assert check["status"] == status
     assert "0.50× today's" in check["bound"]
+
+
+@pytest.mark.slow
+def test_plain_manim_loop_renders_each_beat_with_manim_alone(tmp_path) -> None:
+    from scenes.pipeline.bench import plain_manim
+    from scenes.pipeline.build import Beat
+    from tests.pipeline.fixture_beats import Other, Tiny
+
+    lines: list[str] = []
+    out = plain_manim([Beat(1, Tiny), Beat(2, Other)], "low", tmp_path, report=lines.append)
+    assert list(out["beats"]) == ["01-fixture-beats", "02-fixture-beats"]
+    assert out["wall"] == pytest.approx(sum(out["beats"].values()))
+    assert all(w > 0 for w in out["beats"].values())
+    assert [line.split(":")[1].strip() for line in lines] == ["plain manim render -ql Tiny", "plain manim render -ql Other"]
+    assert not (tmp_path / "plain").exists()  # its media folder is scratch
+
+
+@pytest.mark.slow
+def test_plain_manim_loop_names_a_failing_beat(tmp_path) -> None:
+    from scenes.pipeline.bench import plain_manim
+    from scenes.pipeline.build import Beat
+    from tests.pipeline.fixture_beats import Broken
+
+    with pytest.raises(RuntimeError, match="manim render Broken failed"):
+        plain_manim([Beat(1, Broken)], "low", tmp_path, report=lambda line: None)
