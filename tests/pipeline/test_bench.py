@@ -116,7 +116,7 @@ def test_plain_manim_loop_renders_each_beat_with_manim_alone(tmp_path) -> None:
 
     lines: list[str] = []
     out = plain_manim([Beat(1, Tiny), Beat(2, Other)], "low", tmp_path, report=lines.append)
-    assert list(out["beats"]) == ["01-fixture-beats", "02-fixture-beats"]
+    assert list(out["beats"]) == ["01-beats", "02-beats"]  # one entry per beat, by slug
     assert out["wall"] == pytest.approx(sum(out["beats"].values()))
     assert all(w > 0 for w in out["beats"].values())
     assert [line.split(":")[1].strip() for line in lines] == ["plain manim render -ql Tiny", "plain manim render -ql Other"]
