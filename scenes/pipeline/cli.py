@@ -129,7 +129,7 @@ def choose(args: argparse.Namespace) -> Choice:
     else:
         os.environ.pop(LESSON_VAR, None)
     if overrides:
-        bad = [o for o in overrides if "=" not in o or ";" in o]
+        bad = [o for o in overrides if "=" not in o or ";" in o or "\x00" in o]
         if bad:
             raise BuildError(f"--set {bad[0]!r}: expected key=value, e.g. --set eta=0.3")
         os.environ[SET_VAR] = ";".join(overrides)
