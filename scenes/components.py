@@ -110,14 +110,69 @@ class LiveDecimal(DecimalNumber):
         self._shown = self._get_num_string(self.number)
 
     def set_value(self, number: float) -> LiveDecimal:
-        """Show ``number``; a no-op when the displayed digits would not change."""
+        """Show ``number``; a no-op when the displayed digits would not change.
+
+        When the new digits have as many characters as the old, each a single
+        outline already typeset, the glyphs are laid out again in place
+        (:meth:`_relayout`: Manim's arrangement, as point arithmetic) instead of
+        building a new mobject per character; otherwise Manim's own path runs.
+        """
         shown = self._get_num_string(number)
         if shown == getattr(self, "_shown", None):
             self.number = number
             return self
-        super().set_value(number)
+        if not self._relayout(shown):
+            super().set_value(number)
+        self.number = number
         self._shown = shown
         return self
+
+    def _relayout(self, shown: str) -> bool:
+        """Put ``shown``'s outlines into the existing glyphs where Manim's ``set_value`` would; False if it cannot.
+
+        The steps of ``DecimalNumber.set_value`` for a plain number: arrange the
+        glyphs left to right, bottoms aligned, ``digit_buff`` apart, centred;
+        drop a minus sign to the middle of the next glyph; scale to the current
+        font size about the centre; move the fixed edge back where it was.
+        """
+        glyphs = self.submobjects
+        if (self.unit is not None or self.show_ellipsis or self.include_background_rectangle
+                or len(glyphs) != len(shown) or any(g.submobjects for g in glyphs)):
+            return False
+        size = round(float(self._font_size), 6)
+        outlines = [_GLYPHS.get((c, size)) for c in shown]
+        if any(o is None or len(o) != 1 for o in outlines):
+            return False
+        anchor = self.get_edge_center(self.edge_to_fix)
+        scale = self.font_size / self._font_size
+        points = [o[0].astype(float) for o in outlines]  # fresh arrays
+        buff = self.digit_buff_per_font_unit * self._font_size
+        for i in range(1, len(points)):  # next_to(previous, RIGHT, buff, aligned_edge=DOWN)
+            prev, here = _anchors(points[i - 1]), _anchors(points[i])
+            target = np.array([prev[:, 0].max(), prev[:, 1].min(), _mid(prev[:, 2])])
+            align = np.array([here[:, 0].min(), here[:, 1].min(), _mid(here[:, 2])])
+            points[i] += target - align + buff * RIGHT
+        _shift(points, -_centre(points))
+        for i, c in enumerate(shown):
+            if c == "-" and i + 1 < len(shown):
+                up = _anchors(points[i + 1])[:, 1].max() - _anchors(points[i])[:, 1].max()
+                points[i] += np.array([0.0, up, 0.0])
+                height = points[i + 1][:, 1].max() - points[i + 1][:, 1].min()
+                points[i] += height * DOWN / 2
+        every = np.vstack(points)
+        self.initial_height = float(every[:, 1].max() - every[:, 1].min())  # as Manim records it, before scaling
+        centre = _centre(points)
+        for p in points:
+            p -= centre
+            p *= scale
+            p += centre
+        lows = np.vstack([_anchors(p) for p in points])
+        edge = np.array([lows[:, d].min() if k < 0 else lows[:, d].max() if k > 0 else _mid(lows[:, d])
+                         for d, k in enumerate(np.asarray(self.edge_to_fix))])
+        _shift(points, anchor - edge)
+        for glyph, p in zip(glyphs, points):
+            glyph.points = p
+        return True
 
     def _string_to_mob(self, string: str, mob_class=None, **kwargs) -> VMobject:
         key = (string, round(float(self._font_size), 6))
@@ -135,6 +190,26 @@ class LiveDecimal(DecimalNumber):
             mob.add(*(VMobject(fill_opacity=1.0, stroke_width=0, color=self.color).set_points(p.copy())
                       for p in outlines))
         return mob
+
+
+def _anchors(points: np.ndarray) -> np.ndarray:
+    """A cubic path's anchors (what Manim measures a VMobject's bounding box by)."""
+    return points if len(points) == 1 else np.vstack([points[0::4], points[3::4]])
+
+
+def _mid(values: np.ndarray) -> float:
+    return (np.min(values) + np.max(values)) / 2
+
+
+def _centre(points: list[np.ndarray]) -> np.ndarray:
+    """The centre of the bounding box of all the anchors."""
+    every = np.vstack([_anchors(p) for p in points])
+    return np.array([_mid(every[:, d]) for d in range(3)])
+
+
+def _shift(points: list[np.ndarray], vector: np.ndarray) -> None:
+    for p in points:
+        p += vector
 
 
 class LiveInteger(LiveDecimal):

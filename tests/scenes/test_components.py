@@ -34,6 +34,28 @@ def test_live_decimal_keeps_colour_and_skips_unchanged_digits(tiny_config):
     assert all(m.get_fill_color().to_hex().lower() == "#ff0000" for m in live.family_members_with_points())
 
 
+@pytest.mark.parametrize("cls, places", [(LiveDecimal, 3), (LiveInteger, 0)])
+def test_live_numbers_laid_out_in_place_match_manims_layout(tiny_config, cls, places):
+    from manim import RIGHT, UP
+
+    fast = cls(0.5, num_decimal_places=places, font_size=30).scale(0.8).move_to(2 * RIGHT + UP)
+    manims = cls(0.5, num_decimal_places=places, font_size=30).scale(0.8).move_to(2 * RIGHT + UP)
+    manims._relayout = lambda shown: False  # always Manim's own set_value
+    in_place = 0
+    for value in [0.6, 0.612, -0.3, -0.377, 1.25, -12.5, 0.004, 3.14159, 300.0, *np.linspace(-1.3, 1.7, 40)]:
+        glyphs = fast.submobjects[:]
+        fast.set_value(value)
+        manims.set_value(value)
+        in_place += fast.submobjects == glyphs
+        ours = [m.points for m in fast.family_members_with_points()]
+        theirs = [m.points for m in manims.family_members_with_points()]
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, atol=1e-12)
+        assert fast.font_size == pytest.approx(manims.font_size)
+    assert in_place >= 30  # most changes reuse the glyphs
+
+
 def test_live_integer_rounds(tiny_config):
     n = LiveInteger(0)
     n.set_value(149.6)
