@@ -42,14 +42,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scenes.pipeline.build import ROOT, Beat, output_dir, render_beats, select_beats
+from scenes.pipeline.build import ROOT, Beat, render_beats, select_beats
+from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.profile import PROFILE_ENV
-from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
+from scenes.pipeline.options import BEATS, JOBS, positive_int, quality_option
+from scenes.pipeline.quality import QUALITIES
 from scenes.pipeline.media import atomic_path
+from scenes.settings import Settings
 
 __all__ = [
     "GRID_SIZE",
@@ -137,15 +140,15 @@ def bench_core(repeat: int = 3, report: Callable[[str], None] = print) -> dict[s
 
 
 # -- renders ---------------------------------------------------------------------
-def _cli(args: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    """Run ``python -m scenes ARGS`` (with ``env`` added to the environment); return its wall seconds and output."""
+def _cli(args: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Run ``python -m scenes ARGS`` (with ``env`` added to the environment); return its wall seconds."""
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "scenes", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"python -m scenes {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return wall, proc.stdout
+    return wall
 
 
 def _beat_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -241,25 +244,26 @@ def bench_quality(
         args += ["--jobs", str(jobs)]
     parallel = []
     for r in range(repeat):
-        (output_dir(quality, work) / "lecture.json").unlink(missing_ok=True)  # assemble again, as after a change
-        wall, _ = _cli([*args, "--force"])
+        MediaLayout.of(quality, work).lecture_stamp.unlink(missing_ok=True)  # assemble again, as after a change
+        wall = _cli([*args, "--force"])
         parallel.append(wall)
         report(f"{quality}: together, run {r + 1}/{repeat}: {wall:.1f} s")
-    rerun_wall, stdout = _cli(args)
-    skipped = stdout.count("up to date")
-    done = re.search(r"Done in ([\d.]+) s", stdout)
+    rerun_wall = _cli(args)
+    last = json.loads(MediaLayout.of(quality, work).last_run.read_text())  # what the build says it did
+    skipped = sum(why == "up to date" for why in last["beats"].values())
     report(f"{quality}: no-change rerun: {rerun_wall:.1f} s ({skipped}/{len(chosen)} beats up to date)")
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import scenes.lecture"], cwd=ROOT, check=True)
     imports = time.perf_counter() - t0
     # What the voice costs: the same render with every block synthesised anew (an empty voice
     # cache) against the warm runs above; and silent (--voice none, paced for reading).
-    cold_wall, _ = _cli([*args, "--force"], env={"LECTURE_VOICE_CACHE": str(work / "voice-cold")})
+    cold = Settings.from_env()
+    cold_wall = _cli([*args, "--force"], env=replace(cold, voice_cache=work / "voice-cold").to_env())
     report(f"{quality}: together, voice synthesised anew: {cold_wall:.1f} s")
-    silent_wall, _ = _cli([*args, "--force", "--voice", "none", "--media", str(work / "silent")])
+    silent_wall = _cli([*args, "--force", "--voice", "none", "--media", str(work / "silent")])
     silent_seconds = None
     if whole:  # a lecture was joined: its chapters say how long the silent one runs
-        silent_video = json.loads((output_dir(quality, work / "silent") / "lecture.json").read_text())
+        silent_video = json.loads(MediaLayout.of(quality, work / "silent").lecture_stamp.read_text())
         silent_seconds = sum(c["duration"] for c in silent_video["chapters"])
     report(f"{quality}: together, --voice none: {silent_wall:.1f} s")
 
@@ -294,7 +298,7 @@ def bench_quality(
             "wall": rerun_wall,
             "beats_up_to_date": skipped,
             "beats": len(chosen),
-            "after_imports": float(done.group(1)) if done else None,
+            "after_imports": last["seconds"],
             "import_seconds": imports,
             "ratio": rerun_wall / together if together else float("nan"),
         },
@@ -576,28 +580,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number ≥ 1, or a message naming the bad value."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
-    return value
-
-
 def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``bench`` command to the CLI's subcommands."""
     bench = sub.add_parser("bench", help="time the renders and the numerical core; check the speed targets",
-                           description=__doc__.split("\n\n")[0])
-    bench.add_argument("--quality", "-q", dest="qualities", action="append", choices=QUALITY_NAMES,
-                       help="render at this quality; repeatable "
-                            "(default: low and high)")
-    bench.add_argument("--beat", dest="beats", action="append", metavar="NAME",
-                       help="only this beat (scene name or slug); repeatable (default: the whole lecture)")
+                           description=__doc__.split("\n\n")[0], parents=[quality_option(many=True), BEATS, JOBS])
     bench.add_argument("--repeat", "-r", type=positive_int, default=3, help="runs per measurement; medians (default: 3)")
-    bench.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     bench.add_argument("--no-core", action="store_true", help="skip the numerical-core timings")
     bench.add_argument("--no-render", action="store_true", help="skip the renders")
     bench.add_argument("--work", type=Path, default=None,

@@ -30,11 +30,12 @@ import srt
 from PIL import Image
 
 from scenes.pipeline.audio import decode_audio, has_audio
-from scenes.pipeline.build import BuildError
+from scenes.pipeline.errors import BuildError
 from scenes.pipeline.chapters import chapters_vtt, with_chapters
 from scenes.pipeline.media import VideoInfo, atomic_path, concat_videos, probe, read_srt, sha256_file, srt_to_vtt
-from scenes.pipeline.slides import Slide, write_pptx, write_slides_html
+from scenes.pipeline.slides import write_pptx, write_slides_html
 from scenes.pipeline.transcript import write_transcript
+from scenes.block import BlockRecord
 from scenes.style import BACKGROUND
 
 __all__ = [
@@ -130,11 +131,9 @@ class ClipSource:
     chapters
         For the lecture: one dict per beat (order, slug, title, start, duration).
     sections
-        One dict per narrated block, in order: ``video`` (the section's
-        MP4), ``block`` (its id), ``notes`` (its narration), ``chapter`` (the
-        beat's order), ``title`` (the beat's), ``start`` (in this clip),
-        ``duration`` and ``loop``: the beat's GIF, and for the lecture the
-        live slides and the transcript.
+        One :class:`~scenes.block.BlockRecord` per narrated block, in order,
+        its ``file`` a whole path and its ``start`` in this clip: the beat's
+        GIF, and for the lecture the live slides and the transcript.
     """
 
     slug: str
@@ -144,7 +143,7 @@ class ClipSource:
     captions: Path
     scene: type | None = None
     chapters: tuple[dict, ...] = field(default_factory=tuple)
-    sections: tuple[dict, ...] = field(default_factory=tuple)
+    sections: tuple[BlockRecord, ...] = field(default_factory=tuple)
 
     @property
     def kind(self) -> str:
@@ -158,16 +157,16 @@ class ClipSource:
         own = getattr(self.scene, "loop", None)
         if isinstance(own, Loop):
             return own
-        looping = next((s for s in self.sections if s.get("loop")), None)
-        return None if looping is None else Loop(seconds=(looping["start"], looping["start"] + looping["duration"]))
+        looping = next((s for s in self.sections if s.loop), None)
+        return None if looping is None else Loop(seconds=(looping.start, looping.start + looping.duration))
 
     def key(self) -> str:
         """Hash of the source files, what the manifest says of them and the export settings."""
         lesson = repr(getattr(self.scene, "lesson", None))
-        h = hashlib.sha256(json.dumps([SETTINGS, FORMAT_VERSIONS(), repr(self.loop), self.title, lesson,
-                                       self.chapters, [{k: v for k, v in s.items() if k != "video"}
+        h = hashlib.sha256(json.dumps([SETTINGS, format_versions(), repr(self.loop), self.title, lesson,
+                                       self.chapters, [{k: v for k, v in s.to_json().items() if k != "file"}
                                                        for s in self.sections]]).encode())
-        for path in (self.video, self.captions, *(s["video"] for s in self.sections)):
+        for path in (self.video, self.captions, *(s.file for s in self.sections)):
             h.update(sha256_file(path).encode())
         return h.hexdigest()
 
@@ -521,16 +520,10 @@ class TranscriptPage(NarratedLectureFormat):
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
-        paragraphs = [{"chapter": s["chapter"], "block_id": s["block"], "start": s["start"],
-                       "duration": s["duration"], "text": s["notes"]} for s in job.src.sections if s["notes"]]
+        paragraphs = [s for s in job.src.sections if s.text]
         write_transcript(job.src.chapters, paragraphs, job.path("transcript"), job.src.title,
                          video_href=job.path("mp4").name)
         return {"paragraphs": len(paragraphs)}
-
-
-def _slides(src: ClipSource) -> list[Slide]:
-    return [Slide(Path(s["video"]), s["title"], s["notes"], s["chapter"], s["block"], s.get("loop", False))
-            for s in src.sections]
 
 
 class SlidesHTML(NarratedLectureFormat):
@@ -540,7 +533,7 @@ class SlidesHTML(NarratedLectureFormat):
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
-        return write_slides_html(_slides(job.src), job.path("slides"), job.src.title)
+        return write_slides_html(job.src.sections, job.path("slides"), job.src.title)
 
 
 class PowerPoint(NarratedLectureFormat):
@@ -551,13 +544,13 @@ class PowerPoint(NarratedLectureFormat):
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
-        return write_pptx(_slides(job.src), job.path("pptx"), job.src.title)
+        return write_pptx(job.src.sections, job.path("pptx"), job.src.title)
 
 
 #: Every registered format, by name, in the order they are written.
 FORMATS = Format.registry
 
 
-def FORMAT_VERSIONS() -> dict[str, int]:
+def format_versions() -> dict[str, int]:
     """Each format's version (part of every clip's key)."""
     return {name: fmt.version for name, fmt in FORMATS.items()}

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scenes.pipeline.build import output_dir, render_beats, select_beats
+from scenes.pipeline.build import render_beats, select_beats
+from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.formats import frames_at
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 from scenes.pipeline.media import atomic_path
@@ -128,7 +129,7 @@ def preview(
     total = sum(r.duration for r in rows)
     sheet = contact_sheet(rows, frames=frames,
                           heading=f"{len(rows)} beats · {clock(total)} in all · low quality preview")
-    target = output_dir("low", media) / "contact-sheet.png"
+    target = MediaLayout.of("low", media).contact_sheet
     with atomic_path(target) as tmp:
         sheet.save(tmp, format="PNG", optimize=True)
     return target

@@ -30,7 +30,6 @@ the time went, per-frame time creep). A scene that raises prints
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import json
@@ -47,6 +46,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from scenes.files import sha256_file
 from scenes.pipeline.profile import profiled
 from scenes.pipeline.quality import QUALITIES
 
@@ -213,7 +213,7 @@ def project_sources(since_ns: int | None = None) -> list[dict[str, str | None]]:
         name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
         if name in found:
             continue
-        digest: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest: str | None = sha256_file(path)
         if since_ns is not None and path.stat().st_mtime_ns >= since_ns:
             digest = None
         found[name] = digest
@@ -308,10 +308,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         **(clock.summary() if clock else {}),
         "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
-        "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),
-                    "end": round(b.end if b.end is not None else b.start + b.duration, 6),
-                    "loop": bool(getattr(b, "loop", False))}
-                   for b in getattr(scene, "blocks", [])],
+        "blocks": [b.record().to_json() for b in getattr(scene, "blocks", [])],
     }
 
 
@@ -320,12 +317,12 @@ def _read_files() -> list[dict[str, str | None]]:
 
     They are inputs of the beat like its sources: a re-recorded block renders again.
     """
-    narration = sys.modules.get("scenes.narration")
+    cache = sys.modules.get("scenes.audiocache")
     found = []
-    for path in sorted(getattr(narration, "INPUTS", ())):
+    for path in sorted(getattr(cache, "INPUTS", ())):
         path = Path(path).resolve()
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = sha256_file(path)
         except OSError:
             digest = None
         found.append({"path": path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path),

@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import av
@@ -65,8 +65,7 @@ def _publish_beat(media: Path, beat: Beat, video: Path, captions: Path, blocks: 
     beats.mkdir(parents=True, exist_ok=True)
     shutil.copy(video, beats / f"{beat.slug}.mp4")
     shutil.copy(captions, beats / f"{beat.slug}.srt")
-    sections = [{"file": f"{beat.slug}.mp4", "block": b.id, "start": b.start, "duration": b.end - b.start,
-                 "notes": b.text, "loop": b.loop} for b in blocks]
+    sections = [replace(b.record(), file=f"{beat.slug}.mp4", chapter=beat.order, title=beat.title) for b in blocks]
     return BeatResult(beat, beats / f"{beat.slug}.mp4", beats / f"{beat.slug}.srt",
                       probe(video).duration, 0.0, rendered=True, sections=sections)
 

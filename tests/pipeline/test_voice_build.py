@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scenes.pipeline.audio import RATE, decode_audio, integrated_loudness
+from scenes.loudness import integrated_loudness
+from scenes.pipeline.audio import RATE, decode_audio
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).with_name("voice_beats.py")
