@@ -38,7 +38,7 @@ def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | 
     """
     layout = MediaLayout.of(quality, media)
     with layout.lock():
-        remove_orphans(layout.out, {r.beat.slug for r in results})
+        remove_orphans(layout, {r.beat.slug for r in results})
         return _assemble(results, quality, layout, report)
 
 

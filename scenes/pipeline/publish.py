@@ -69,7 +69,7 @@ def publish_sections(beat: Beat, layout: MediaLayout, movie: Path, index: Path, 
     return sections
 
 
-def remove_orphans(out: Path, slugs: set[str]) -> list[Path]:
+def remove_orphans(layout: MediaLayout, slugs: set[str]) -> list[Path]:
     """Delete published beat files whose slug is not in ``slugs``."""
     orphans = [p for p in layout.beats.glob("[0-9]*-*.*")
                if p.suffix in {".mp4", ".srt", ".json", ".sections"} and p.stem not in slugs]

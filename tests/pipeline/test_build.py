@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import pytest
 
 from scenes.pipeline.build import ROOT
@@ -52,6 +53,11 @@ def test_the_lecture_plays_the_beats_in_order_with_captions_in_step(tmp_path, ti
     chapters = json.loads((low / "lecture.json").read_text())["chapters"]
     assert [c["title"] for c in chapters] == ["Tiny", "Other"]
     assert chapters[1]["start"] == pytest.approx(first, abs=1e-3)
+    # The lecture itself carries them, as the exported copy does (what a player's chapter menu shows).
+    with av.open(str(lecture)) as container:
+        inside = container.chapters()
+    assert [c["metadata"]["title"] for c in inside] == ["Tiny", "Other"]
+    assert float(inside[1]["start"] * inside[1]["time_base"]) == pytest.approx(first, abs=1e-3)
 
     again = render(media, env=tiny_env)
     assert again.returncode == 0 and again.stdout.count("up to date") == 2
