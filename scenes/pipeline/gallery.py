@@ -20,7 +20,8 @@ from html import escape
 from pathlib import Path
 
 from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
-from scenes.pipeline.formats import FORMATS, vtt_cues
+from scenes.pipeline.formats import FORMATS
+from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 

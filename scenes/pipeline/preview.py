@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from scenes.pipeline.build import render_beats, select_beats
 from scenes.pipeline.layout import MediaLayout
-from scenes.pipeline.formats import frames_at
+from scenes.pipeline.writers import frames_at
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 from scenes.pipeline.media import atomic_path
 
