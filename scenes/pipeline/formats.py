@@ -38,6 +38,7 @@ __all__ = [
     "Loop",
     "SETTINGS",
     "format_versions",
+    "with_role",
     "frames_at",
     "ink",
     "write_mp4",
@@ -197,6 +198,12 @@ class Format:
     version: ClassVar[int] = 1
     #: Which clips get this format: ``"beat"``, ``"lecture"`` or both.
     kinds: ClassVar[frozenset[str]] = frozenset({"beat", "lecture"})
+    #: What the gallery does with the file: ``"source"`` (a ``<source>`` of the video), ``"poster"``,
+    #: ``"captions"`` / ``"chapters"`` (a ``<track>``), ``"subtitles"`` (the cues it reads), ``"loop"``
+    #: (a looping picture), ``"page"`` (a link, :attr:`link_text`), or only ``"download"``.
+    role: ClassVar[str] = "download"
+    #: For a ``"page"``: the words of its link.
+    link_text: ClassVar[str] = ""
 
     registry: ClassVar[dict[str, type[Format]]] = {}
 
@@ -238,6 +245,7 @@ class MP4(Format):
 
     name, suffix, label, media_type = "mp4", ".mp4", "MP4", "video/mp4"
     version = 2  # sound; the lecture's chapters inside
+    role = "source"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -253,6 +261,7 @@ class WebM(Format):
 
     name, suffix, label, media_type = "webm", ".webm", "WebM", "video/webm"
     version = 2  # sound (Opus); the lecture's chapters inside
+    role = "source"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -269,6 +278,7 @@ class Poster(Format):
     """A PNG poster frame: the busiest of a few late frames, never the title card."""
 
     name, suffix, label, media_type = "poster", ".png", "Poster", "image/png"
+    role = "poster"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -279,6 +289,7 @@ class SRT(Format):
     """SubRip captions, for desktop players and video sites."""
 
     name, suffix, label, media_type = "srt", ".srt", "SRT", "application/x-subrip"
+    role = "subtitles"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -291,6 +302,7 @@ class VTT(Format):
     """WebVTT captions (the same cues), for ``<track>``."""
 
     name, suffix, label, media_type = "vtt", ".vtt", "VTT", "text/vtt"
+    role = "captions"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -303,6 +315,7 @@ class GIF(Format):
     """A short silent loop, for beats with a block narrated with ``loop=True`` (or a :class:`Loop`)."""
 
     name, suffix, label, media_type = "gif", ".gif", "GIF", "image/gif"
+    role = "loop"
 
     @classmethod
     def applies(cls, src: ClipSource) -> bool:
@@ -322,6 +335,7 @@ class Chapters(Format):
 
     name, suffix, label, media_type = "chapters", ".chapters.vtt", "Chapters", "text/vtt"
     kinds = frozenset({"lecture"})
+    role = "chapters"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -344,6 +358,8 @@ class TranscriptPage(NarratedLectureFormat):
     """The narration as a page, by chapter, each paragraph linked to its time."""
 
     name, suffix, label, media_type = "transcript", ".transcript.html", "Transcript", "text/html"
+    role = "page"
+    link_text = "Transcript"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -357,6 +373,8 @@ class SlidesHTML(NarratedLectureFormat):
     """Live slides: one self-contained page, a stop at every narrated block, the narration as notes."""
 
     name, suffix, label, media_type = "slides", ".slides.html", "Slides", "text/html"
+    role = "page"
+    link_text = "Present live (slides)"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -368,6 +386,8 @@ class PowerPoint(NarratedLectureFormat):
 
     name, suffix, label, media_type = ("pptx", ".pptx", "PowerPoint",
                                        "application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    role = "page"
+    link_text = "PowerPoint"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -376,6 +396,12 @@ class PowerPoint(NarratedLectureFormat):
 
 #: Every registered format, by name, in the order they are written.
 FORMATS = Format.registry
+
+
+def with_role(entry: dict, role: str) -> list[tuple[type[Format], dict]]:
+    """The manifest entry's files whose format plays ``role``, in registry order, with their format."""
+    return [(fmt, entry["files"][name]) for name, fmt in FORMATS.items()
+            if fmt.role == role and name in entry["files"]]
 
 
 def format_versions() -> dict[str, int]:
