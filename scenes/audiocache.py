@@ -4,7 +4,9 @@ Synthesised speech and teachers' recordings go through :func:`process`
 (silence trimmed, loudness normalised by :mod:`scenes.loudness`, pauses
 found for the captions) and are kept in an :class:`AudioCache` under a key
 of their inputs and :data:`PROCESSING`. :data:`INPUTS` collects every audio
-file a render read, for the build's fingerprint of the beat.
+file a render read, for the build's fingerprint of the beat. Audio that is
+not audio, or far longer than its words could need (:func:`longest_voice`),
+is refused with a :class:`VoiceError` (:func:`admit`).
 """
 
 from __future__ import annotations
@@ -16,12 +18,17 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
+import av.error
 import numpy as np
 
+from scenes.captions import READING_CPS
 from scenes.files import RATE, atomic_path, decode_audio, sha256_file
 from scenes.loudness import normalise
+from scenes.settings import Settings
 
-__all__ = ["SAMPLE_RATE", "PROCESSING", "INPUTS", "Audio", "AudioCache", "process", "write_wav"]
+__all__ = ["SAMPLE_RATE", "PROCESSING", "INPUTS", "LONG_FACTOR", "LONG_FLOOR", "Audio", "AudioCache", "VoiceError",
+           "process", "write_wav", "longest_voice", "check_length", "admit"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +39,13 @@ PROCESSING = "trim-40dB+r128-16+limit-1dBFS/v1"
 
 #: Every audio file read by renders in this process (cache entries, recordings).
 INPUTS: set[Path] = set()
+#: Audio longer than this many times its words' reading time (and than :data:`LONG_FLOOR` s) is refused.
+LONG_FACTOR = 4.0
+LONG_FLOOR = 10.0
+
+
+class VoiceError(RuntimeError):
+    """A voice could not give a block its audio; the message is one line naming the block and why."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +153,57 @@ class AudioCache:
         return Audio(wav, record["duration"], pauses)
 
     def make(self, key: str, source: Path, about: dict) -> Audio:
-        """Process the audio file ``source`` into the entry ``key``."""
-        samples = decode_audio(source, SAMPLE_RATE)
+        """Process the audio file ``source`` into the entry ``key``.
+
+        Raises
+        ------
+        VoiceError
+            If ``source`` is not audio FFmpeg can read, or holds none.
+        """
+        try:
+            samples = decode_audio(source, SAMPLE_RATE)
+        except av.error.FFmpegError as e:
+            raise VoiceError(f"not audio FFmpeg can read ({e.strerror or e})") from None
         if not len(samples):
-            raise ValueError(f"{source} holds no audio")
+            raise VoiceError("it holds no audio")
         samples, pauses = process(samples)
         return self.put(key, samples, pauses, about)
+
+
+def longest_voice(text: str) -> float:
+    """The longest audio a block of ``text`` may have: :data:`LONG_FACTOR` × its reading time, at least :data:`LONG_FLOOR` s."""
+    return max(LONG_FLOOR, LONG_FACTOR * len(text) / READING_CPS)
+
+
+def _audio_seconds(path: Path) -> float | None:
+    """The length of the audio in ``path`` from its header (nothing decoded), if it says."""
+    try:
+        with av.open(str(path)) as container:
+            if container.duration is not None:
+                return container.duration / av.time_base
+            stream = container.streams.audio[0] if container.streams.audio else None
+            if stream is not None and stream.duration is not None and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except (av.error.FFmpegError, IndexError):
+        return None
+    return None
+
+
+def check_length(seconds: float, text: str) -> None:
+    """Refuse audio far longer than ``text`` could need, unless the settings allow long audio."""
+    limit = longest_voice(text)
+    if seconds > limit and not Settings.from_env().long_audio:
+        raise VoiceError(f"its audio lasts {seconds:.1f} s, far longer than its {len(text)} characters could need "
+                         f"(limit {limit:.1f} s: {LONG_FACTOR:g}x their reading time at {READING_CPS:g} "
+                         f"characters/s, at least {LONG_FLOOR:g} s); pass --allow-long-audio to keep it")
+
+
+def admit(cache: AudioCache, key: str, source: Path, text: str, about: dict) -> Audio:
+    """The cache entry ``key`` made from ``source``, after checking its length before decoding it."""
+    seconds = _audio_seconds(source)
+    if seconds is not None:
+        check_length(seconds, text)
+    found = cache.make(key, source, about)
+    check_length(found.duration, text)
+    return found
 

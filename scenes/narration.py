@@ -18,19 +18,24 @@ of the film: it never imports the build tooling.
 
 from __future__ import annotations
 
-from scenes.audiocache import INPUTS, PROCESSING, SAMPLE_RATE, Audio, AudioCache
+from scenes.audiocache import (INPUTS, LONG_FACTOR, LONG_FLOOR, PROCESSING, SAMPLE_RATE, Audio, AudioCache, VoiceError,
+                               longest_voice)
 from scenes.block import TAIL, Block, BlockRecord, SectionType
 from scenes.captions import MAX_CPS, MAX_LINE, MAX_LINES, MIN_CUE, READING_CPS, Cue, cues, schedule
 from scenes.loudness import TARGET_LUFS, integrated_loudness
-from scenes.settings import CACHE_ENV, CAPTIONS_ENV, VOICE_ENV, Settings
+from scenes.settings import (CACHE_ENV, CAPTIONS_ENV, DEFAULT_TIMEOUT, LONG_AUDIO_ENV, TIMEOUT_ENV, VOICE_ENV,
+                             Settings)
 from scenes.speech import spoken
-from scenes.voices import Command, EspeakNG, Flite, Recordings, Silent, Voice, cache_dir, voice_from_env
+from scenes.voices import (Command, EspeakNG, Flite, Recordings, Silent, Voice, cache_dir, voice_from_env,
+                           voice_timeout)
 
 __all__ = [
     "MAX_LINE", "MAX_LINES", "READING_CPS", "MAX_CPS", "MIN_CUE", "TAIL", "TARGET_LUFS", "SAMPLE_RATE",
     "PROCESSING", "VOICE_ENV", "CACHE_ENV", "CAPTIONS_ENV", "INPUTS", "Cue", "cues", "schedule", "spoken",
     "Audio", "AudioCache", "Block", "BlockRecord", "SectionType", "Voice", "Silent", "Flite", "EspeakNG",
     "Command", "Recordings", "voice_from_env", "cache_dir", "burn_captions", "integrated_loudness",
+    "TIMEOUT_ENV", "LONG_AUDIO_ENV", "DEFAULT_TIMEOUT", "LONG_FACTOR", "LONG_FLOOR", "VoiceError", "voice_timeout",
+    "longest_voice",
 ]
 
 

@@ -16,6 +16,7 @@ This module is part of the film: it never imports the build tooling.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,10 @@ __all__ = [
     "VOICE_ENV",
     "CAPTIONS_ENV",
     "CACHE_ENV",
+    "TIMEOUT_ENV",
+    "LONG_AUDIO_ENV",
     "DEFAULT_VOICE",
+    "DEFAULT_TIMEOUT",
     "CAPTION_MODES",
     "RECORDING_SUFFIXES",
     "ROOT",
@@ -45,11 +49,17 @@ LESSON_ENV, SET_ENV = LESSON_VAR, SET_VAR
 VOICE_ENV = "LECTURE_VOICE"
 #: Environment: ``burn`` draws the captions into the picture as well.
 CAPTIONS_ENV = "LECTURE_CAPTIONS"
-#: Environment: the folder of the synthesised-audio cache (default ``<repo>/media/voice``).
+#: Environment: the folder of the synthesised-audio cache (the CLI's default: ``<media>/voice``).
 CACHE_ENV = "LECTURE_VOICE_CACHE"
+#: Environment: seconds a speech command may take for one block (default :data:`DEFAULT_TIMEOUT`).
+TIMEOUT_ENV = "LECTURE_VOICE_TIMEOUT"
+#: Environment: ``1`` accepts audio far longer than its block's words could need.
+LONG_AUDIO_ENV = "LECTURE_LONG_AUDIO"
 
 #: Who speaks when nothing is chosen: the most intelligible offline engine measured here (README).
 DEFAULT_VOICE = "flite:rms"
+#: Seconds a speech command may take for one block unless the settings say otherwise.
+DEFAULT_TIMEOUT = 120.0
 #: How captions are shown: beside the video (a subtitle file), or also drawn into the picture.
 CAPTION_MODES = ("sidecar", "burn")
 #: Audio files a teacher may drop into a recordings folder, in the order they are looked for.
@@ -72,7 +82,12 @@ class Settings:
     captions
         ``sidecar`` (the default) or ``burn``.
     voice_cache
-        The folder of synthesised audio (None: ``<repo>/media/voice``).
+        The folder of synthesised audio (None: ``<repo>/media/voice``; the
+        command line makes it ``<media>/voice``).
+    voice_timeout
+        Seconds a speech command may take for one block.
+    long_audio
+        Keep a block's audio even when it is far longer than its words could need.
 
     Examples
     --------
@@ -85,10 +100,16 @@ class Settings:
     voice: str = DEFAULT_VOICE
     captions: str = "sidecar"
     voice_cache: Path | None = field(default=None, compare=False)
+    voice_timeout: float = field(default=DEFAULT_TIMEOUT, compare=False)
+    long_audio: bool = False
 
     def __post_init__(self) -> None:
         if self.captions not in CAPTION_MODES:
             raise ValueError(f"{CAPTIONS_ENV}: unknown value {self.captions!r}; allowed: sidecar (the default), burn")
+        if not (isinstance(self.voice_timeout, (int, float)) and math.isfinite(self.voice_timeout)
+                and self.voice_timeout > 0):
+            raise ValueError(f"{TIMEOUT_ENV}: the voice timeout must be a number of seconds > 0, "
+                             f"got {self.voice_timeout!r}")
 
     # -- the environment ------------------------------------------------------
     @classmethod
@@ -98,20 +119,31 @@ class Settings:
         Raises
         ------
         ValueError
-            For a captions mode other than :data:`CAPTION_MODES` (one line).
+            For a captions mode other than :data:`CAPTION_MODES`, or a
+            timeout that is not a number of seconds > 0 (one line).
         """
         env = os.environ if environ is None else environ
         overrides = tuple(o.strip() for o in (env.get(SET_ENV) or "").split(";") if o.strip())
         cache = (env.get(CACHE_ENV) or "").strip()
+        raw = (env.get(TIMEOUT_ENV) or "").strip()
+        try:
+            timeout = float(raw) if raw else DEFAULT_TIMEOUT
+        except ValueError:
+            timeout = math.nan
+        if not (math.isfinite(timeout) and timeout > 0):
+            raise ValueError(f"{TIMEOUT_ENV}: the voice timeout must be a number of seconds > 0, got {raw!r}")
         return cls(lesson=(env.get(LESSON_ENV) or "").strip() or None, overrides=overrides,
                    voice=(env.get(VOICE_ENV) or "").strip() or DEFAULT_VOICE,
                    captions=(env.get(CAPTIONS_ENV) or "").strip().lower() or "sidecar",
-                   voice_cache=Path(cache) if cache else None)
+                   voice_cache=Path(cache) if cache else None, voice_timeout=timeout,
+                   long_audio=(env.get(LONG_AUDIO_ENV) or "").strip().lower() in {"1", "yes", "true"})
 
     def to_env(self) -> dict[str, str]:
         """The environment that gives these settings to a render (unset variables are empty)."""
         return {LESSON_ENV: self.lesson or "", SET_ENV: ";".join(self.overrides), VOICE_ENV: self.voice,
-                CAPTIONS_ENV: self.captions, CACHE_ENV: str(self.voice_cache or "")}
+                CAPTIONS_ENV: self.captions, CACHE_ENV: str(self.voice_cache or ""),
+                TIMEOUT_ENV: "" if self.voice_timeout == DEFAULT_TIMEOUT else repr(self.voice_timeout),
+                LONG_AUDIO_ENV: "1" if self.long_audio else ""}
 
     def apply(self, environ: os._Environ | dict | None = None) -> None:
         """Write :meth:`to_env` into ``environ`` (this process's environment), dropping empty values."""
@@ -145,10 +177,11 @@ class Settings:
         The lesson file is hashed by content; with recordings, the files
         :func:`recording_files` finds for the beat are hashed one by one, so
         a recording added, replaced or removed renders its beat again (and
-        only its beat). The cache folder is left out: it changes no frame.
+        only its beat). The cache folder and the timeout are left out: they
+        change no frame.
         """
         return {"lesson": [self.lesson, _content_hash(self.lesson)], "overrides": list(self.overrides),
-                "voice": self.voice, "captions": self.captions,
+                "voice": self.voice, "captions": self.captions, "long audio": self.long_audio,
                 "recordings": {p.name: sha256_file(p) for p in recording_files(self.recordings, beat)}}
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from scenes.pipeline.beats import BeatResult
 from scenes.pipeline.chapters import with_chapters
 from scenes.pipeline.layout import MediaLayout
-from scenes.pipeline.media import atomic_path, concat_srt, concat_videos, file_record, read_srt, verify, write_srt
+from scenes.pipeline.claims import claimed, refuse_foreign, stamp_files
+from scenes.pipeline.media import (atomic_path, concat_srt, concat_videos, file_record, intact, read_srt, sealed, verify,
+                                   write_srt)
 from scenes.pipeline.publish import remove_orphans
 from scenes.pipeline.stamp import damage
 
@@ -58,7 +60,7 @@ def _assemble(results: Sequence[BeatResult], quality: str, layout: MediaLayout,
     stamp, video, captions = layout.lecture_stamp, layout.lecture_video, layout.lecture_captions
     try:
         info = json.loads(stamp.read_text())
-        fresh = isinstance(info, dict) and info.get("key") == key
+        fresh = intact(info) and info.get("key") == key
     except FileNotFoundError:
         info, fresh = None, False
     except (OSError, ValueError):
@@ -71,12 +73,15 @@ def _assemble(results: Sequence[BeatResult], quality: str, layout: MediaLayout,
                 report(f"{damage(path, why)}: joining the lecture again")
                 fresh = False
     if not fresh:
+        refuse_foreign(layout.out, [video.name, captions.name], claimed(stamp, stamp_files))
+        with atomic_path(stamp) as tmp:  # claim the names before writing them (as a beat's stamp does)
+            tmp.write_text(sealed({"key": None, "files": {video.name: None, captions.name: None}}))
         concat_videos([r.video for r in results], video)
         with_chapters(video, video, chapters)
         write_srt(concat_srt([(read_srt(r.captions), t) for r, t in zip(results, starts)]), captions)
         files = {p.name: file_record(p) for p in (video, captions)}
         with atomic_path(stamp) as tmp:
-            tmp.write_text(json.dumps({"key": key, "quality": quality, "chapters": chapters,
-                                       "parts": inputs, "files": files}, indent=2))
+            tmp.write_text(sealed({"key": key, "quality": quality, "chapters": chapters,
+                                   "parts": inputs, "files": files}))
     return {"video": video, "captions": captions, "chapters": chapters, "duration": start, "assembled": not fresh}
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from neuron.checks import safe_name
 from scenes.block import BlockRecord
 from scenes.pipeline.errors import BuildError
 from scenes.pipeline.quality import QUALITIES
@@ -85,7 +86,7 @@ class Beat:
     def __post_init__(self) -> None:
         module = Path(inspect.getfile(self.scene)).stem  # s01_setup
         name = module.split("_", 1)[-1].replace("_", "-")
-        object.__setattr__(self, "slug", f"{self.order:02d}-{name}")
+        object.__setattr__(self, "slug", safe_name("beat slug", f"{self.order:02d}-{name}", replace=True))
 
     @property
     def name(self) -> str:

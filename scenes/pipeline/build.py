@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -42,13 +41,16 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from scenes.block import BlockRecord
+from scenes.files import inside
 from scenes.pipeline.assemble import assemble_lecture
 from scenes.pipeline.beats import (LECTURE, SYSTEM_TOOLS, Beat, BeatResult, beats, check_quality, check_system,
                                    select_beats)
+from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign, stamp_files
 from scenes.pipeline.errors import BuildError
 from scenes.pipeline.layout import ROOT, MediaLayout
-from scenes.pipeline.media import atomic_path, file_record, probe
-from scenes.pipeline.publish import clean_stale, publish_sections
+from scenes.pipeline.media import atomic_path, file_record, probe, sealed
+from scenes.pipeline.publish import clean_stale, stage_sections, swap_in
+from scenes.pipeline.run import run_worker, stop_all
 from scenes.pipeline.quality import QUALITIES
 from scenes.pipeline.stamp import WORKER_ENV, check_beat, settings_record
 
@@ -71,6 +73,9 @@ __all__ = [
     "LECTURE",
     "SYSTEM_TOOLS",
     "WORKER_ENV",
+    "EVERYTHING",
+    "claimed",
+    "refuse_foreign",
 ]
 
 
@@ -88,7 +93,8 @@ def _sections(info: dict) -> list[BlockRecord]:
 
 
 def render_one(beat: Beat, layout: MediaLayout, force: bool = False,
-               checked: tuple[dict | None, str] | None = None) -> BeatResult:
+               checked: tuple[dict | None, str] | None = None,
+               report: Callable[[str], None] = lambda line: None) -> BeatResult:
     """Render ``beat`` in its own manim process and publish its MP4 and captions.
 
     Unless ``force``, a beat that :func:`check_beat` finds up to date is
@@ -100,32 +106,36 @@ def render_one(beat: Beat, layout: MediaLayout, force: bool = False,
     if info is not None:
         return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False, facts=info.get("worker"),
                           sections=_sections(info), files=info.get("files"))
-    staging = layout.staging(beat)
+    staging = inside(layout.media, layout.staging(beat))
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        return _render_and_publish(beat, layout, staging, key, reason)
+        return _render_and_publish(beat, layout, staging, key, reason, report)
     finally:  # rendered, failed or refused by the disk: the staging folder goes (a kill leaves it to clean_stale)
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str, reason: str) -> BeatResult:
+def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str, reason: str,
+                        report: Callable[[str], None]) -> BeatResult:
     quality = layout.quality
     video, captions = layout.video(beat), layout.captions(beat)
-    stamp_file = layout.stamp(beat)
-    log = layout.log(beat)
+    stamp_file, folder, log = layout.stamp(beat), layout.sections(beat), layout.log(beat)
+    for path in (video, captions, stamp_file, folder, log.parent):
+        inside(layout.media, path)
+    # Nothing of the user's is replaced: every name about to be written must be the build's own.
+    owned = claimed(stamp_file, stamp_files)
+    in_folder = [f"{folder.name}/{p.name}" for p in folder.iterdir()] if folder.is_dir() else []
+    refuse_foreign(layout.beats, [video.name, captions.name, *in_folder], owned)
     log.parent.mkdir(parents=True, exist_ok=True)
     # The worker takes the scene's file, so scenes from outside scenes/ render too.
     cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(beat.file), beat.name, quality,
-           str(staging), str(layout.tex(beat))]
+           str(staging), str(inside(layout.media, layout.tex(beat)))]
     started = time.perf_counter()
-    with open(log, "w") as log_file:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                              env={**os.environ, **WORKER_ENV})
+    code = run_worker(cmd, log, lambda line: report(f"  {beat.slug}: {line}"))
     wall = time.perf_counter() - started
     facts = _worker_facts(log)
     produced = Path(facts["video"]) if facts else None
-    if proc.returncode != 0 or produced is None or not produced.exists():
+    if code != 0 or produced is None or not produced.exists():
         raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
     (video.parent).mkdir(parents=True, exist_ok=True)
     srt_file = produced.with_suffix(".srt")
@@ -133,23 +143,29 @@ def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str
     if not srt_file.exists():
         srt_file.write_text("")
     sources = facts.pop("sources", None)
-    # The old stamp goes first: a stamp never vouches for files it did not see published.
-    stamp_file.unlink(missing_ok=True)
-    files = {}
-    blocks = [BlockRecord.from_json(b) for b in facts.get("blocks", [])]
-    sections = publish_sections(beat, layout, produced, Path(facts.pop("sections", "")), blocks, files)
-    for source, target in ((produced, video), (srt_file, captions)):
-        files[target.name] = file_record(source)
-        with atomic_path(target) as tmp:
-            shutil.move(source, tmp)
-    stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
-             "quality": quality, "render_seconds": round(wall, 2), "settings": settings_record(beat, quality),
-             "sources": sources, "files": files, "sections": [s.to_json() for s in sections], "worker": facts}
-    with atomic_path(stamp_file) as tmp:
-        tmp.write_text(json.dumps(stamp, indent=2))
+    files: dict[str, dict] = {}
+    parts = folder.with_name(f".{folder.name}.part")  # filled, then swapped in whole
+    try:
+        blocks = [BlockRecord.from_json(b) for b in facts.get("blocks", [])]
+        sections = stage_sections(beat, layout, parts, produced, Path(facts.pop("sections", "")), blocks, files)
+        for source, target in ((produced, video), (srt_file, captions)):
+            files[target.name] = file_record(source)
+        stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
+                 "quality": quality, "render_seconds": round(wall, 2), "settings": settings_record(beat, quality),
+                 "sources": sources, "files": files, "sections": [s.to_json() for s in sections], "worker": facts}
+        # The stamp first: it claims every name below as the build's before one is written (a kill
+        # in between leaves files the stamp does not match, so the beat is rendered again).
+        with atomic_path(stamp_file) as tmp:
+            tmp.write_text(sealed(stamp))
+        if sections:
+            swap_in(parts, folder)
+        for source, target in ((produced, video), (srt_file, captions)):
+            with atomic_path(target) as tmp:
+                shutil.move(source, tmp)
+    finally:  # a full disk or a kill signal: no half-filled folder stays behind
+        shutil.rmtree(parts, ignore_errors=True)
     return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files,
                       sections=sections)
-
 
 
 def _worker_facts(log: Path) -> dict | None:
@@ -166,8 +182,9 @@ def _last_error(log: Path) -> str:
     for line in reversed(lines):
         if line.startswith("WORKER_ERROR "):
             error = json.loads(line[len("WORKER_ERROR "):])
-            where = f" (raised at {error['where']})" if error.get("where") else ""
-            return f"{error['type']}: {error['message']}{where}"
+            if not error.get("where"):  # a message meant for the user as it is
+                return error["message"]
+            return f"{error['type']}: {error['message']} (raised at {error['where']})"
     for line in reversed(lines):
         if "Error" in line or "Exception" in line:
             return line.strip("│ ")
@@ -195,6 +212,7 @@ def render_beats(
     """
     check_quality(quality)
     layout = MediaLayout.of(quality, media)
+    inside(layout.media, layout.out)
     jobs = jobs or os.cpu_count() or 1
     results: dict[int, BeatResult] = {}
     failures: list[str] = []
@@ -209,22 +227,30 @@ def render_beats(
             check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
         if removed := clean_stale(quality, layout.media):
             report(f"removed {removed} leftover(s) of an interrupted run")
-        futures = {pool.submit(render_one, b, layout, force, checked[b.order]): b for b in chosen}
-        for n, future in enumerate(as_completed(futures), 1):
-            beat = futures[future]
-            try:
-                r = future.result()
-            except BuildError as e:
-                failures.append(str(e))
-                report(f"[{n}/{len(chosen)}] FAILED {beat.slug}: {e}")
-                continue
-            except BaseException:  # a full or read-only disk: stop rendering, say so
-                for f in futures:
-                    f.cancel()
-                raise
-            results[beat.order] = r
-            how = f"rendered in {r.wall:.1f} s ({r.reason})" if r.rendered else "up to date"
-            report(f"[{n}/{len(chosen)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")
+        futures = {pool.submit(render_one, b, layout, force, checked[b.order], report): b for b in chosen}
+        try:
+            _collect(futures, results, failures, report)
+        except BaseException:  # a full or read-only disk, Ctrl-C: stop every render, say so
+            for f in futures:
+                f.cancel()
+            stop_all()
+            raise
     if failures:
         raise BuildError("; ".join(failures))
     return [results[b.order] for b in chosen]
+
+
+def _collect(futures: dict, results: dict[int, BeatResult], failures: list[str],
+             report: Callable[[str], None]) -> None:
+    """Take each render's result as it finishes: a failed beat is reported and the others go on."""
+    for n, future in enumerate(as_completed(futures), 1):
+        beat = futures[future]
+        try:
+            r = future.result()
+        except BuildError as e:
+            failures.append(str(e))
+            report(f"[{n}/{len(futures)}] FAILED {beat.slug}: {e}")
+            continue
+        results[beat.order] = r
+        how = f"rendered in {r.wall:.1f} s ({r.reason})" if r.rendered else "up to date"
+        report(f"[{n}/{len(futures)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")

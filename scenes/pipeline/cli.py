@@ -33,7 +33,9 @@ from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.options import (BEATS, FORCE, JOBS, LECTURE, LESSON_AND_VOICE, MEDIA, file_in_the_way,
                                      media_folder, quality_option, settings_from_args)
 from scenes.pipeline.quality import QUALITIES
-from scenes.files import atomic_path
+from neuron.checks import safe_name
+from scenes.files import atomic_path, inside
+from scenes.pipeline.recordings import recording_notes
 from scenes.settings import Settings
 
 __all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
@@ -65,8 +67,8 @@ def describe_error(e: OSError | av.error.FFmpegError) -> str:
     """One line for a failed file operation: ``<path>: <cause>``."""
     filename = getattr(e, "filename", None) or getattr(e, "filename2", None)
     code = getattr(e, "errno", None)
-    cause = CAUSES.get(code) if isinstance(e, OSError) else None
-    if isinstance(e, av.error.FFmpegError):
+    cause = CAUSES.get(code)
+    if isinstance(e, av.error.FFmpegError) and cause is None:
         cause = f"{e.strerror or e} (not a readable video)"
     elif code in (errno.ENOTDIR, errno.EEXIST) and filename and (blocker := file_in_the_way(Path(filename))):
         cause = "not a folder" + (f" ({_rel(blocker)} is a file)" if blocker != Path(filename) else "")
@@ -94,20 +96,21 @@ def choose(args: argparse.Namespace) -> Choice:
         One line for a lesson file or override the presets refuse, or a voice
         that does not exist or is not installed. Nothing is written before.
     """
-    settings = settings_from_args(args, inherited=Settings.from_env())
-    settings.apply()
     try:  # the film reads the same settings: what it will refuse, refuse now, in one line
+        settings = settings_from_args(args, inherited=Settings.from_env())
+        settings.apply()
         from neuron.lessonfile import variant_from_environment
         from scenes.voices import Voice
 
         variant = variant_from_environment()
         Voice.from_string(settings.voice)
+        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else ""))
+        media = getattr(args, "media", None)
+        if folder != "default":
+            root = media or ROOT / "media"
+            media = inside(root, root / folder)
     except (ValueError, RuntimeError) as e:
         raise BuildError(str(e)) from None
-    folder = variant.name + ("+burned-captions" if settings.burn else "")
-    media = getattr(args, "media", None)
-    if folder != "default":
-        media = (media or ROOT / "media") / folder
     return Choice(settings, variant.name, media)
 
 
@@ -125,12 +128,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     for r in results:
         print(f"  {_rel(r.video):<40} {r.duration:6.1f} s  {_size(r.video):>8}   + {r.captions.name}")
     if args.beats:
+        _print_notes(results, args)
         _record_run(results, quality, args.media, started)
         print(f"\nDone in {time.perf_counter() - started:.1f} s (lecture not assembled: beats were chosen).")
         return 0
     lecture = assemble_lecture(results, quality, media=args.media, report=lambda line: print(line, flush=True))
     print(f"  {_rel(lecture['video']):<40} {lecture['duration']:6.1f} s  {_size(lecture['video']):>8}"
           f"   + {lecture['captions'].name}, {len(lecture['chapters'])} chapters")
+    _print_notes(results, args)
     _record_run(results, quality, args.media, started)
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
     return 0
@@ -142,6 +147,15 @@ def _record_run(results, quality: str, media: Path | None, started: float) -> No
               "beats": {r.beat.slug: r.reason if r.rendered else "up to date" for r in results}}
     with atomic_path(MediaLayout.of(quality, media).last_run) as tmp:
         tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def _print_notes(results, args: argparse.Namespace) -> None:
+    """What the user should know about the voice after a build: recordings missing or never read."""
+    notes = recording_notes(results, lecture=getattr(args, "lecture", None))
+    if notes:
+        print("\nRecordings:")
+        for note in notes:
+            print(f"  {note}")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -176,7 +190,7 @@ def cmd_script(args: argparse.Namespace) -> int:
 
     choose(args)
     lines = recording_script([b.scene for b in select_beats(args.beats, lecture=args.lecture)])
-    target = args.out
+    target = args.out or (args.media or ROOT / "media") / "recording-script.tsv"
     write_script(lines, target)
     print(f"Wrote {_rel(target)}: {len(lines)} blocks to record, "
           f"{sum(len(line.text) for line in lines)} characters.")
@@ -202,9 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview.set_defaults(func=cmd_preview)
 
     script = sub.add_parser("script", help="write the recording script for narrating in your own voice",
-                            parents=[LESSON_AND_VOICE, BEATS, LECTURE])
-    script.add_argument("--out", type=Path, default=ROOT / "media" / "recording-script.tsv",
-                        help="where to write it (default: media/recording-script.tsv)")
+                            parents=[LESSON_AND_VOICE, BEATS, LECTURE, MEDIA])
+    script.add_argument("--out", type=Path, default=None,
+                        help="where to write it (default: <media>/recording-script.tsv)")
     script.set_defaults(func=cmd_script)
 
     add_bench_parser(sub)

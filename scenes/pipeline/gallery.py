@@ -15,7 +15,6 @@ looping GIFs. It works opened from disk and served by any static server:
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, with_role
 from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, script_json
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -169,7 +168,7 @@ def _captions_json(folder: Path, manifest: dict) -> str:
                     "cues": [[c["start"], round(c["start"] + c["duration"], 3), c["title"]] for c in entry["chapters"]],
                 }
     # "</" would end the script element; JSON allows "<\/".
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(data)
 
 
 def render_gallery(manifest: dict, captions_json: str) -> str:

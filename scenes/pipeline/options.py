@@ -15,9 +15,9 @@ from pathlib import Path
 from scenes.pipeline.errors import BuildError
 from scenes.pipeline.layout import ROOT
 from scenes.pipeline.quality import QUALITY_NAMES
-from scenes.settings import CAPTION_MODES, DEFAULT_VOICE, Settings
+from scenes.settings import CAPTION_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
 
-__all__ = ["positive_int", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "MEDIA",
+__all__ = ["positive_int", "seconds", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "MEDIA",
            "LECTURE", "FORCE", "LESSON_AND_VOICE", "settings_from_args"]
 
 
@@ -29,6 +29,17 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
+    return value
+
+
+def seconds(text: str) -> float:
+    """argparse type for ``--voice-timeout``: a number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text!r}")
     return value
 
 
@@ -104,6 +115,13 @@ def _lesson_and_voice(common: argparse.ArgumentParser) -> None:
                        help="your own recordings, one file per block named by its id (see: script)")
     voice.add_argument("--captions", choices=CAPTION_MODES, default="sidecar",
                        help="burn: also draw the captions into the picture (own folder)")
+    voice.add_argument("--voice-cache", metavar="FOLDER", type=media_folder, default=None,
+                       help="where synthesised audio is kept (default: <media>/voice)")
+    voice.add_argument("--voice-timeout", metavar="SECONDS", type=seconds, default=None,
+                       help=f"stop a speech command that has not finished one block after this long "
+                            f"(default: {DEFAULT_TIMEOUT:g})")
+    voice.add_argument("--allow-long-audio", action="store_true",
+                       help="keep a block's audio even when it is far longer than its words could need")
 
 
 #: The lesson variant and the narration: what every rendering command shares.
@@ -112,6 +130,9 @@ LESSON_AND_VOICE = _group(_lesson_and_voice)
 
 def settings_from_args(args: argparse.Namespace, inherited: Settings | None = None) -> Settings:
     """The :class:`~scenes.settings.Settings` the options chose (what they leave open: ``inherited``).
+
+    The voice cache is ``--voice-cache``, else the inherited one, else
+    ``<media>/voice`` (``--media``, else the repository's ``media/``).
 
     Raises
     ------
@@ -131,8 +152,13 @@ def settings_from_args(args: argparse.Namespace, inherited: Settings | None = No
     bad = [o for o in overrides if "=" not in o or ";" in o]
     if bad:
         raise BuildError(f"--set {bad[0]!r}: expected key=value, e.g. --set eta=0.3")
+    root = getattr(args, "media", None) or ROOT / "media"
+    cache = getattr(args, "voice_cache", None) or inherited.voice_cache or root / "voice"
+    timeout = getattr(args, "voice_timeout", None)
     return Settings(lesson=lesson, overrides=overrides, voice=_voice_spec(args, inherited.voice),
-                    captions=getattr(args, "captions", None) or "sidecar", voice_cache=inherited.voice_cache)
+                    captions=getattr(args, "captions", None) or "sidecar", voice_cache=Path(cache).resolve(),
+                    voice_timeout=inherited.voice_timeout if timeout is None else timeout,
+                    long_audio=bool(getattr(args, "allow_long_audio", False)) or inherited.long_audio)
 
 
 def _voice_spec(args: argparse.Namespace, inherited: str) -> str:

@@ -17,29 +17,30 @@ from pathlib import Path
 from scenes.block import BlockRecord, SectionType
 from scenes.pipeline.audio import RATE, decode_audio, has_audio
 from scenes.pipeline.beats import Beat
+from scenes.pipeline.claims import EVERYTHING, claimed, stamp_files
 from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.media import concat_videos, file_record, probe
 
-__all__ = ["publish_sections", "remove_orphans", "clean_stale"]
+__all__ = ["stage_sections", "swap_in", "remove_orphans", "clean_stale"]
 
 
-def publish_sections(beat: Beat, layout: MediaLayout, movie: Path, index: Path, blocks: Sequence[BlockRecord],
-                     files: dict[str, dict]) -> list[BlockRecord]:
-    """Publish the beat's sections (one per narrated block) with their share of the beat's sound.
+def stage_sections(beat: Beat, layout: MediaLayout, staging: Path, movie: Path, index: Path,
+                   blocks: Sequence[BlockRecord], files: dict[str, dict]) -> list[BlockRecord]:
+    """Write the beat's sections (one per narrated block), with their share of the beat's sound, into ``staging``.
 
     Manim writes each section's picture (``--save_sections``) but no sound;
     each gets the slice of the beat's sound under it, so a slide speaks
     what the beat says at that moment. A section's ``loop`` is its own type
     (:attr:`scenes.block.SectionType.LOOP`); its words are its block's.
-    Returns one record per section, its file relative to the beats folder,
-    and records the files in ``files``.
+    Returns one record per section, its file relative to the beats folder
+    (``<slug>.sections/<file>``), and records the files in ``files`` under
+    those names; :func:`swap_in` then publishes the folder whole.
     """
     try:
         listed = json.loads(index.read_text())
     except (OSError, ValueError):
         return []
     folder = layout.sections(beat)
-    staging = folder.with_name(f".{folder.name}.part")  # filled, then swapped in whole
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     sound = decode_audio(movie) if has_audio(movie) else None
@@ -60,26 +61,45 @@ def publish_sections(beat: Beat, layout: MediaLayout, movie: Path, index: Path, 
                                     round(seconds, 6), section.get("type") == SectionType.LOOP.value, name,
                                     beat.order, beat.title))
         start += seconds
+    return sections
+
+
+def swap_in(staged: Path, folder: Path) -> None:
+    """Put the filled folder ``staged`` in place of ``folder`` (the old one is removed)."""
     old = folder.with_name(f".{folder.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if folder.exists():
         os.rename(folder, old)
-    os.rename(staging, folder)
+    os.rename(staged, folder)
     shutil.rmtree(old, ignore_errors=True)
-    return sections
 
 
 def remove_orphans(layout: MediaLayout, slugs: set[str]) -> list[Path]:
-    """Delete published beat files whose slug is not in ``slugs``."""
-    orphans = [p for p in layout.beats.glob("[0-9]*-*.*")
-               if p.suffix in {".mp4", ".srt", ".json", ".sections"} and p.stem not in slugs]
-    for path in orphans:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    return orphans
+    """Delete what the stamp of a beat no longer in the lecture (its slug not in ``slugs``) recorded.
 
+    Only files a readable stamp lists, then the stamp itself, are deleted
+    (and its sections folder if that leaves it empty): a file no stamp of
+    the build records is the user's, and stays.
+    """
+    folder = layout.beats
+    removed = []
+    for stamp in sorted(folder.glob("*.json")):
+        if stamp.stem in slugs:
+            continue
+        names = claimed(stamp, stamp_files)
+        if names is EVERYTHING or not names:
+            continue  # not a stamp the build can read: nothing of it is deleted
+        for name in sorted(names):
+            path = folder / name
+            if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
+                path.unlink()
+                removed.append(path)
+        sections = folder / f"{stamp.stem}.sections"
+        if sections.is_dir() and not any(sections.iterdir()):
+            sections.rmdir()
+        stamp.unlink()
+        removed.append(stamp)
+    return removed
 
 
 def clean_stale(quality: str, media: Path | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from scenes.files import sha256_file
 from scenes.pipeline.layout import ROOT, BeatLike, MediaLayout, shown
-from scenes.pipeline.media import verify
+from scenes.pipeline.media import intact, verify
 from scenes.settings import Settings
 
 __all__ = ["VERSIONED", "WORKER_ENV", "fingerprint", "settings_record", "check_beat", "damage"]
@@ -87,7 +87,7 @@ def check_beat(layout: MediaLayout, beat: BeatLike, key: str, hashes: dict[Path,
     stamp = layout.stamp(beat)
     try:
         info = json.loads(stamp.read_text())
-        if not isinstance(info, dict) or not isinstance(info.get("duration"), (int, float)):
+        if not intact(info) or not isinstance(info.get("duration"), (int, float)):
             raise ValueError("not a stamp")
     except FileNotFoundError:
         return None, "not rendered before"

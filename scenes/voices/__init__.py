@@ -11,7 +11,8 @@ Adding an engine: one module here with one subclass, and one import line below.
 from __future__ import annotations
 
 from scenes.settings import Settings
-from scenes.voices.base import Synthesiser, Voice, cache_dir
+from scenes.audiocache import VoiceError
+from scenes.voices.base import Synthesiser, Voice, cache_dir, voice_timeout
 
 # Registered in this order, the order messages list them in.
 from scenes.voices.none import Silent  # isort: skip
@@ -20,8 +21,8 @@ from scenes.voices.espeak import EspeakNG  # isort: skip
 from scenes.voices.command import Command  # isort: skip
 from scenes.voices.recordings import Recordings  # isort: skip
 
-__all__ = ["Voice", "Synthesiser", "Silent", "Flite", "EspeakNG", "Command", "Recordings", "cache_dir",
-           "voice_from_env"]
+__all__ = ["Voice", "Synthesiser", "Silent", "Flite", "EspeakNG", "Command", "Recordings", "VoiceError", "cache_dir",
+           "voice_timeout", "voice_from_env"]
 
 
 def voice_from_env() -> Voice:

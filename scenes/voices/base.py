@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import ClassVar
 
-from scenes.audiocache import INPUTS, Audio, AudioCache
+from scenes.audiocache import INPUTS, Audio, AudioCache, VoiceError, admit, check_length
 from scenes.settings import VOICE_ENV, Settings
 from scenes.speech import spoken
+from scenes.voices.supervise import run_supervised
 
-__all__ = ["Voice", "Synthesiser", "cache_dir", "run", "need"]
+__all__ = ["Voice", "Synthesiser", "cache_dir", "voice_timeout", "need"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 def cache_dir() -> Path:
     """Where processed audio is kept (see :attr:`scenes.settings.Settings.cache_folder`)."""
     return Settings.from_env().cache_folder
+
+
+def voice_timeout() -> float:
+    """Seconds a speech command may take for one block (:attr:`scenes.settings.Settings.voice_timeout`)."""
+    return Settings.from_env().voice_timeout
 
 
 class Voice:
@@ -92,11 +97,12 @@ class Voice:
         """Blocks this voice had no audio for although it should have (recordings); forgets them."""
         return []
 
-    def report_missing(self, beat: str) -> None:
-        """One warning line naming the blocks of ``beat`` left silent for want of audio."""
+    def report_missing(self, beat: str) -> list[str]:
+        """One warning line naming the blocks of ``beat`` left silent for want of audio; return their ids."""
         missing = self.missing()
         if missing:
             log.warning("%s: no recording for %s: silent, paced for reading", beat, ", ".join(missing))
+        return missing
 
 
 class Synthesiser(Voice):
@@ -113,28 +119,42 @@ class Synthesiser(Voice):
         """Write the engine's speech of ``text`` (already in words) to the WAV file ``wav``."""
         raise NotImplementedError
 
+    @property
+    def what(self) -> str:
+        """How the engine is named in messages (the command line for ``cmd``)."""
+        return self.name
+
     def audio(self, block_id: str, text: str) -> Audio | None:
         words = spoken(text)
         cache = AudioCache(cache_dir())
         key = self.cache_key(words)
-        found = cache.get(key)
-        if found is None:
-            with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
-                raw = Path(tmp) / "speech.wav"
-                self.synthesise(words, raw)
-                if not raw.exists() or raw.stat().st_size == 0:
-                    raise RuntimeError(f"{self!r} wrote no audio for {block_id}")
-                found = cache.make(key, raw, {"engine": self.name, "voice": self.arg, "text": words})
+        try:
+            found = cache.get(key)
+            if found is not None:
+                check_length(found.duration, text)
+            else:
+                with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
+                    raw = Path(tmp) / "speech.wav"
+                    self.block = block_id
+                    self.synthesise(words, raw)
+                    if not raw.exists() or raw.stat().st_size == 0:
+                        raise VoiceError("it wrote no audio")
+                    found = admit(cache, key, raw, text, {"engine": self.name, "voice": self.arg, "text": words})
+        except VoiceError as e:
+            raise VoiceError(f"block {block_id}: {self.what}: {e}") from None
         INPUTS.add(found.path)
         return found
 
+    def run(self, command: list[str] | str, stdin: str = "", shell: bool = False) -> None:
+        """Run the engine for the current block, supervised (:func:`scenes.voices.supervise.run_supervised`).
 
-def run(command: list[str] | str, what: str, stdin: str | None = None, shell: bool = False) -> None:
-    """Run a speech command; one line naming ``what`` and its last words if it fails."""
-    done = subprocess.run(command, input=stdin, text=True, capture_output=True, shell=shell, timeout=300)
-    if done.returncode != 0:
-        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
-        raise RuntimeError(f"{what} failed (exit {done.returncode}): {last[0]}")
+        Raises
+        ------
+        VoiceError
+            On a timeout or a non-zero exit, with the last lines the command printed.
+        """
+        run_supervised(command, stdin=stdin, shell=shell, limit=voice_timeout(),
+                       label=getattr(self, "block", "?"), what=self.what)
 
 
 def need(program: str, package: str) -> None:

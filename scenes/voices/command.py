@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 
 from scenes.settings import VOICE_ENV
-from scenes.voices.base import Synthesiser, run
+from scenes.voices.base import Synthesiser
 
 __all__ = ["Command"]
 
@@ -27,6 +27,10 @@ class Command(Synthesiser):
         if "{wav}" not in arg:
             raise ValueError(f"{VOICE_ENV}: cmd:<template> must contain {{wav}}, got {arg!r}")
 
+    @property
+    def what(self) -> str:
+        return f"voice command {self.arg!r}"
+
     def synthesise(self, text: str, wav: Path) -> None:
         command = self.arg.replace("{wav}", shlex.quote(str(wav))).replace("{text}", shlex.quote(text))
-        run(command, f"voice command {self.arg!r}", stdin=text, shell=True)
+        self.run(command, stdin=text, shell=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenes.voices.base import Synthesiser, need, run
+from scenes.voices.base import Synthesiser, need
 
 __all__ = ["EspeakNG"]
 
@@ -20,4 +20,4 @@ class EspeakNG(Synthesiser):
         need("espeak-ng", "espeak-ng")
 
     def synthesise(self, text: str, wav: Path) -> None:
-        run(["espeak-ng", "-v", self.arg, "-w", str(wav), "--stdin"], "espeak-ng", stdin=text)
+        self.run(["espeak-ng", "-v", self.arg, "-w", str(wav), "--stdin"], stdin=text)

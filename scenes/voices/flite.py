@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from scenes.settings import VOICE_ENV
-from scenes.voices.base import Synthesiser, need, run
+from scenes.voices.base import Synthesiser, need
 
 __all__ = ["Flite"]
 
@@ -33,4 +33,4 @@ class Flite(Synthesiser):
     def synthesise(self, text: str, wav: Path) -> None:
         script = wav.with_suffix(".txt")
         script.write_text(text, encoding="utf-8")
-        run(["flite", "-voice", self.arg, "-f", str(script), "-o", str(wav)], "flite")
+        self.run(["flite", "-voice", self.arg, "-f", str(script), "-o", str(wav)])

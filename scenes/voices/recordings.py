@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scenes.audiocache import INPUTS, Audio, AudioCache
+from neuron.checks import safe_name
+from scenes.audiocache import INPUTS, Audio, AudioCache, VoiceError, admit, check_length
 from scenes.files import sha256_file
 from scenes.settings import RECORDING_SUFFIXES, VOICE_ENV, recording_files
 from scenes.voices.base import Voice, cache_dir
@@ -35,6 +36,7 @@ class Recordings(Voice):
 
     def file(self, block_id: str) -> Path | None:
         """The recording of ``block_id``, if there is one."""
+        safe_name("block id", block_id)
         return next((p for s in self.SUFFIXES if (p := self.folder / f"{block_id}{s}").is_file()), None)
 
     def files(self, beat: str) -> list[Path]:
@@ -49,8 +51,14 @@ class Recordings(Voice):
         INPUTS.add(source.resolve())
         cache = AudioCache(cache_dir())
         key = AudioCache.key("recording", sha256_file(source))
-        return cache.get(key) or cache.make(key, source, {"engine": "recording", "voice": str(source),
-                                                          "text": text})
+        try:
+            found = cache.get(key)
+            if found is not None:
+                check_length(found.duration, text)
+                return found
+            return admit(cache, key, source, text, {"engine": "recording", "voice": str(source), "text": text})
+        except VoiceError as e:
+            raise VoiceError(f"block {block_id}: recording {str(source)!r}: {e}") from None
 
     def missing(self) -> list[str]:
         out, self._missing = self._missing, []
