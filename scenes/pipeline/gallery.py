@@ -22,7 +22,7 @@ from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, with_role
 from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, script_json
+from scenes.pipeline.page import CSS_VARIABLES, clock, script_json
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -215,7 +215,7 @@ def write_gallery(folder: Path, manifest: dict) -> Path:
 
 
 CSS = """
-:root{--bg:%(bg)s;--panel:#1a1d25;--line:#2b2f3a;--text:#e8eaf0;--muted:#9aa1ad;--accent:%(accent)s}
+:root{%(palette)s}
 *{box-sizing:border-box}
 html{background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
 body{margin:0 auto;max-width:1280px;padding:2rem clamp(1rem,3vw,2.5rem) 3rem}
@@ -233,8 +233,8 @@ video,img{display:block;width:100%%;height:auto;background:#000;border-radius:8p
 .chapters h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
 .chapters ol{list-style:none;margin:0;padding:0}
 .chapters a{display:flex;gap:.7rem;padding:.4rem .5rem;border-radius:6px;color:var(--text);text-decoration:none}
-.chapters a:hover,.chapters a:focus-visible{background:#242833}
-.chapters a.current{background:#1f3a35;color:#fff}
+.chapters a:hover,.chapters a:focus-visible{background:var(--hover)}
+.chapters a.current{background:var(--current);color:#fff}
 .chapters .at{color:var(--accent);font-variant-numeric:tabular-nums;min-width:3.2em}
 .chapters li{display:flex;align-items:center;gap:.3rem}
 .chapters li a{flex:1}
@@ -256,7 +256,7 @@ button.link:hover,button.link:focus-visible{color:var(--text);border-color:var(-
 .embed{margin-top:auto}
 .embed-head{display:flex;justify-content:space-between;align-items:center;margin-bottom:.3rem}
 .embed label{font-size:.8rem;color:var(--muted)}
-.embed textarea{width:100%%;resize:vertical;background:#0b0c10;color:#cfd3dc;border:1px solid var(--line);border-radius:8px;
+.embed textarea{width:100%%;resize:vertical;background:var(--field);color:var(--field-text);border:1px solid var(--line);border-radius:8px;
   padding:.6rem .7rem;font:12px/1.45 ui-monospace,"DejaVu Sans Mono",monospace;white-space:pre;overflow:auto}
 .copy{background:var(--accent);color:var(--bg);border:0;border-radius:6px;
   padding:.3rem .7rem;font:600 .8rem system-ui,sans-serif;cursor:pointer}
@@ -264,7 +264,7 @@ button.link:hover,button.link:focus-visible{color:var(--text);border-color:var(-
 .lecture .embed{margin-top:.2rem}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
-""" % {"bg": PAGE_BACKGROUND, "accent": PAGE_ACCENT}
+""" % {"palette": CSS_VARIABLES}
 
 JS = """
 (() => {

@@ -16,15 +16,15 @@ from PIL import Image, ImageDraw, ImageFont
 from scenes.pipeline.build import render_beats, select_beats
 from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.writers import frames_at
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, rgb
 from scenes.pipeline.media import atomic_path
 
 __all__ = ["SheetRow", "frame_times", "contact_sheet", "preview", "FONT_PATH"]
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD_FONT_PATH = FONT_PATH.with_name("DejaVuSans-Bold.ttf")
-TEXT = (232, 234, 240)
-MUTED = (154, 161, 173)
+TEXT = rgb("text")
+MUTED = rgb("muted")
 ACCENT = PAGE_ACCENT
 PAD = 16
 LABEL_HEIGHT = 36

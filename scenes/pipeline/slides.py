@@ -28,7 +28,7 @@ from typing import Any
 import av
 
 from scenes.block import BlockRecord
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND
+from scenes.pipeline.page import CSS_VARIABLES, rgb
 from scenes.pipeline.media import atomic_path, probe
 
 __all__ = ["write_slides_html", "render_slides_html", "write_pptx", "last_frame_png", "KEYS"]
@@ -118,7 +118,7 @@ def write_slides_html(slides: Sequence[BlockRecord], target: Path, title: str) -
 
 
 CSS = """
-:root{--bg:%(bg)s;--panel:#1a1d25;--line:#2b2f3a;--text:#e8eaf0;--muted:#9aa1ad;--accent:%(accent)s;--bar:2.6rem}
+:root{%(palette)s;--bar:2.6rem}
 *{box-sizing:border-box}
 html,body{margin:0;height:100%%;background:var(--bg);color:var(--text);overflow:hidden;
   font:16px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
@@ -160,7 +160,7 @@ kbd{font:.72rem ui-monospace,"DejaVu Sans Mono",monospace;border:1px solid var(-
   padding:.6rem 1.2rem;font:600 1rem system-ui,sans-serif;cursor:pointer}
 #hint[hidden]{display:none}
 :fullscreen #keys{visibility:hidden}
-""" % {"bg": PAGE_BACKGROUND, "accent": PAGE_ACCENT}
+""" % {"palette": CSS_VARIABLES}
 
 JS = r"""
 (() => {
@@ -345,8 +345,8 @@ def write_pptx(slides: Sequence[BlockRecord], target: Path, title: str) -> dict:
     prs.slide_width, prs.slide_height = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in: 16:9
     prs.core_properties.title = title
     blank = prs.slide_layouts[6]
-    background = RGBColor.from_string(PAGE_BACKGROUND.lstrip("#").upper())
-    muted = RGBColor.from_string("9AA1AD")
+    background = RGBColor(*rgb("bg"))
+    muted = RGBColor(*rgb("muted"))
     width, height = prs.slide_width, prs.slide_height
     band = Emu(int(height * 0.07))  # the title's strip at the top
     movies = 0

@@ -18,7 +18,7 @@ from typing import Any
 
 from scenes.block import BlockRecord
 from scenes.pipeline.chapters import chapter_link, gallery_link, seconds_text
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.page import CSS_VARIABLES, PALETTE, clock
 from scenes.pipeline.media import atomic_path
 
 __all__ = ["render_transcript", "write_transcript"]
@@ -110,7 +110,7 @@ def write_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence
 
 
 CSS = """
-:root{--bg:%(bg)s;--panel:#1a1d25;--line:#2b2f3a;--text:#e8eaf0;--muted:#9aa1ad;--accent:%(accent)s}
+:root{%(palette)s}
 *{box-sizing:border-box}
 html{background:var(--bg);color:var(--text);font:17px/1.6 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
 body{margin:0 auto;max-width:52rem;padding:2rem clamp(1rem,3vw,2.5rem) 3rem}
@@ -122,7 +122,7 @@ a{color:var(--accent)}
 .meta{font-size:.9rem}
 .tools{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:1rem 0}
 .tools label{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
-#filter{flex:1;min-width:12rem;background:#0b0c10;color:var(--text);border:1px solid var(--line);border-radius:8px;
+#filter{flex:1;min-width:12rem;background:var(--field);color:var(--text);border:1px solid var(--line);border-radius:8px;
   padding:.45rem .7rem;font:inherit}
 #filter:focus{outline:2px solid var(--accent);outline-offset:1px}
 #count{color:var(--muted);font-size:.85rem}
@@ -142,13 +142,13 @@ a{color:var(--accent)}
 .para .file{font-size:.75rem;color:var(--muted);text-decoration:none;border:1px solid var(--line);border-radius:999px;
   padding:0 .5rem}
 .para .file:hover{color:var(--accent);border-color:var(--accent)}
-.para:target{background:#1f3a35;border-radius:6px}
+.para:target{background:var(--current);border-radius:6px}
 [hidden]{display:none!important}
-::highlight(filter){background:%(accent)s;color:var(--bg)}
+::highlight(filter){background:%(accent)s;color:%(bg)s}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
 @media (max-width:560px){.para{grid-template-columns:1fr auto}.para .text{grid-column:1/-1;grid-row:2}}
-""" % {"bg": PAGE_BACKGROUND, "accent": PAGE_ACCENT}
+""" % {"palette": CSS_VARIABLES, "accent": PALETTE["accent"], "bg": PALETTE["bg"]}
 
 JS = r"""
 (() => {
