@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from scenes import narration
 from scenes.files import decode_audio
+from scenes.block import BlockRecord, SectionType
 from scenes.narration import (
     MAX_CPS,
     MAX_LINE,
@@ -215,6 +216,7 @@ def test_a_body_longer_than_its_words_keeps_the_last_caption_up(run_scene):
 def test_a_real_render_gives_each_block_a_section_and_whole_frames(run_scene):
     scene = run_scene(two_blocks(), dry_run=False)
     assert [s.name for s in scene.renderer.file_writer.sections] == ["TwoBlocks-01", "TwoBlocks-02"]
+    assert [s.type_ for s in scene.renderer.file_writer.sections] == [SectionType.NARRATED] * 2
     for block in scene.blocks:  # never shorter than the words, at most one frame longer
         assert lasts(block, block.duration)
     assert_readable(scene.renderer.file_writer.subcaptions)
@@ -352,3 +354,24 @@ def test_a_voiced_beat_reads_well_and_lasts_its_voice(run_scene, monkeypatch):
     assert statistics.median(cps) <= READING_CPS
     for block in scene.blocks:
         assert block.end - block.start >= max(block.speech + TAIL, block.reading) - 1e-9
+
+
+def test_a_looping_block_marks_its_own_section(run_scene):
+    """``loop`` travels with the section (its type), and the block's record says so too."""
+    from manim import Circle, Create
+
+    from scenes.base import LectureScene
+
+    class Loops(LectureScene):
+        def construct(self):
+            with self.narrate("First, a still picture."):
+                self.wait(0.1)
+            with self.narrate("Then one that loops.", loop=True):
+                self.play(Create(Circle()), run_time=0.5)
+
+    scene = run_scene(Loops, dry_run=False)
+    assert [s.type_ for s in scene.renderer.file_writer.sections] == [SectionType.NARRATED, SectionType.LOOP]
+    records = [b.record() for b in scene.blocks]
+    assert [r.loop for r in records] == [False, True]
+    assert [BlockRecord.from_json(r.to_json()) for r in records] == records
+    assert records[1].spoken == "Then one that loops." and records[1].start == pytest.approx(records[0].duration)
