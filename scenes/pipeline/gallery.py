@@ -21,8 +21,8 @@ from pathlib import Path
 from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, with_role
 from scenes.pipeline.writers import vtt_cues
-from scenes.pipeline.media import atomic_path, read_srt
-from scenes.pipeline.page import CSS_VARIABLES, clock, script_json
+from scenes.pipeline.media import read_srt
+from scenes.pipeline.page import CSS_VARIABLES, clock, script_json, write_page
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -209,8 +209,7 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
 def write_gallery(folder: Path, manifest: dict) -> Path:
     """Write ``folder/index.html`` (atomically, world-readable) and return its path."""
     target = folder / "index.html"
-    with atomic_path(target) as tmp:
-        tmp.write_text(render_gallery(manifest, _captions_json(folder, manifest)), encoding="utf-8")
+    write_page(target, render_gallery(manifest, _captions_json(folder, manifest)))
     return target
 
 

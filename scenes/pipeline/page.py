@@ -1,4 +1,4 @@
-"""What every page the pipeline writes shares: the lecture's colours, and times as a clock.
+"""What every page the pipeline writes shares: the palette, times as a clock, JSON in a script, the write.
 
 The gallery, the slides, the transcript and the preview sheet import this
 (never each other), so no page module depends on another.
@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pathlib import Path
+
+from scenes.files import atomic_path
 from scenes.style import BACKGROUND, OUTPUT_COLOR
 
-__all__ = ["PAGE_BACKGROUND", "PAGE_ACCENT", "PALETTE", "CSS_VARIABLES", "rgb", "clock", "script_json"]
+__all__ = ["PAGE_BACKGROUND", "PAGE_ACCENT", "PALETTE", "CSS_VARIABLES", "rgb", "clock", "script_json", "write_page"]
 
 #: The page wears the lecture's background; its accent is the output's teal.
 PAGE_BACKGROUND = BACKGROUND.to_hex().lower()
@@ -67,3 +70,10 @@ def script_json(data: Any) -> str:
     '{"title": "\\\\u003c!--\\\\u003cscript\\\\u003e"}'
     """
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def write_page(target: Path, html: str) -> int:
+    """Write a page's ``html`` to ``target`` atomically (world-readable); return its size in bytes."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+        return tmp.stat().st_size

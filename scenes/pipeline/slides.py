@@ -28,7 +28,7 @@ from typing import Any
 import av
 
 from scenes.block import BlockRecord
-from scenes.pipeline.page import CSS_VARIABLES, rgb
+from scenes.pipeline.page import CSS_VARIABLES, rgb, write_page
 from scenes.pipeline.media import atomic_path, probe
 
 __all__ = ["write_slides_html", "render_slides_html", "write_pptx", "last_frame_png", "KEYS"]
@@ -109,10 +109,7 @@ def write_slides_html(slides: Sequence[BlockRecord], target: Path, title: str) -
     dict
         ``{"slides": count, "bytes": the page's size, "video_bytes": the videos' total size}``.
     """
-    page = render_slides_html(slides, title)
-    with atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-        size = tmp.stat().st_size
+    size = write_page(target, render_slides_html(slides, title))
     return {"slides": len(slides), "bytes": size,
             "video_bytes": sum(os.stat(s.file).st_size for s in slides)}
 

@@ -18,8 +18,7 @@ from typing import Any
 
 from scenes.block import BlockRecord
 from scenes.pipeline.chapters import chapter_link, gallery_link, seconds_text
-from scenes.pipeline.page import CSS_VARIABLES, PALETTE, clock
-from scenes.pipeline.media import atomic_path
+from scenes.pipeline.page import CSS_VARIABLES, PALETTE, clock, write_page
 
 __all__ = ["render_transcript", "write_transcript"]
 
@@ -103,9 +102,7 @@ def write_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence
         The lecture's video and the gallery page, relative to ``target``.
     """
     target = Path(target)
-    page = render_transcript(chapters, paragraphs, title, video_href=video_href, gallery_href=gallery_href)
-    with atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
+    write_page(target, render_transcript(chapters, paragraphs, title, video_href=video_href, gallery_href=gallery_href))
     return target
 
 
