@@ -62,8 +62,9 @@ DEFAULT_VOICE = "flite:rms"
 DEFAULT_TIMEOUT = 120.0
 #: How captions are shown: beside the video (a subtitle file), or also drawn into the picture.
 CAPTION_MODES = ("sidecar", "burn")
-#: Audio files a teacher may drop into a recordings folder, in the order they are looked for.
-RECORDING_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a", ".opus")
+#: Audio files a teacher may drop into a recordings folder, in the order they are looked for: what the
+#: voice reads and the build fingerprints (any other file is named as unread after a build).
+RECORDING_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a")
 
 
 @dataclass(frozen=True)

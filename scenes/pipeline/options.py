@@ -149,7 +149,7 @@ def settings_from_args(args: argparse.Namespace, inherited: Settings | None = No
             raise BuildError(f"--lesson {lesson!r}: no such file (a TOML lesson file; the shipped ones are in lessons/)")
         lesson = str(found.resolve())
     overrides = tuple(getattr(args, "set", None) or ())
-    bad = [o for o in overrides if "=" not in o or ";" in o]
+    bad = [o for o in overrides if "=" not in o or ";" in o or "\x00" in o]
     if bad:
         raise BuildError(f"--set {bad[0]!r}: expected key=value, e.g. --set eta=0.3")
     root = getattr(args, "media", None) or ROOT / "media"
