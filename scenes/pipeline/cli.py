@@ -90,6 +90,8 @@ class Choice:
 def choose(args: argparse.Namespace) -> Choice:
     """Settle the settings from ``args``, hand them to every render (the environment); say where files go.
 
+    The environment is changed only once every choice is accepted.
+
     Raises
     ------
     BuildError
@@ -98,11 +100,10 @@ def choose(args: argparse.Namespace) -> Choice:
     """
     try:  # the film reads the same settings: what it will refuse, refuse now, in one line
         settings = settings_from_args(args, inherited=Settings.from_env())
-        settings.apply()
         from neuron.lessonfile import variant_from_environment
         from scenes.voices import Voice
 
-        variant = variant_from_environment()
+        variant = variant_from_environment(settings.to_env())  # as every render will read it
         Voice.from_string(settings.voice)
         folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else ""))
         media = getattr(args, "media", None)
@@ -111,6 +112,7 @@ def choose(args: argparse.Namespace) -> Choice:
             media = inside(root, root / folder)
     except (ValueError, RuntimeError) as e:
         raise BuildError(str(e)) from None
+    settings.apply()  # only what was accepted reaches this process and every render
     return Choice(settings, variant.name, media)
 
 
