@@ -3,10 +3,6 @@
 numpy only; never imports manim. Everything the scenes show is computed here
 from the parameters in :mod:`neuron.presets` (the active variant of them:
 a lesson file and overrides, see :mod:`neuron.lessonfile`).
-
-The active variant (``ACTIVE``, ``LESSON``, ``SWEEP``, ``TARGETS``) is read
-from the environment when it is first used, not when this package is
-imported: a command line can import the core, then choose the lesson.
 """
 
 from __future__ import annotations
@@ -17,6 +13,18 @@ from neuron.descent import Trajectory, descend
 from neuron.gradients import ChainRule, chain_rule, gradient
 from neuron.lessonfile import Variant, load_variant
 from neuron.parameters import MAX_EPOCHS, MAX_INPUT, MAX_PARAMETER, Lesson, Start, Sweep, TargetSweep
+
+#: Read from :mod:`neuron.presets` on first use, not when the package is imported: the active
+#: variant comes from the environment, which a command line sets after importing, say, ``neuron.checks``.
+_ACTIVE_NAMES = frozenset({"ACTIVE", "LESSON", "SWEEP", "TARGETS"})
+
+
+def __getattr__(name: str):
+    if name in _ACTIVE_NAMES:
+        import neuron.presets
+
+        return getattr(neuron.presets, name)
+    raise AttributeError(f"module 'neuron' has no attribute {name!r}")
 
 __all__ = [
     "sigmoid",
@@ -48,14 +56,3 @@ __all__ = [
     "MAX_PARAMETER",
     "MAX_INPUT",
 ]
-
-#: What :mod:`neuron.presets` computes from the environment (imported on first use).
-_ACTIVE_NAMES = frozenset({"ACTIVE", "LESSON", "SWEEP", "TARGETS"})
-
-
-def __getattr__(name: str):
-    if name in _ACTIVE_NAMES:
-        from neuron import presets
-
-        return getattr(presets, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
