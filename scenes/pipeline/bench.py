@@ -193,7 +193,9 @@ def plain_manim(chosen: Sequence[Beat], quality: str, work: Path,
     """
     media = work / "plain"
     shutil.rmtree(media, ignore_errors=True)
-    flag = QUALITIES[quality].flag
+    from manim.constants import QUALITIES as MANIM_QUALITIES
+
+    flag = MANIM_QUALITIES[QUALITIES[quality].manim]["flag"]  # Manim's own -q letter
     walls = {}
     for beat in chosen:
         t0 = time.perf_counter()
