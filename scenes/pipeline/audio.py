@@ -32,6 +32,7 @@ __all__ = [
     "fit",
     "audio_frames",
     "join_audio",
+    "lay_sounds",
     "add_audio_stream",
     "encode_audio",
 ]
@@ -71,6 +72,25 @@ def audio_frames(samples: NDArray[np.float32], rate: int = RATE, chunk: int = 48
 def join_audio(parts: Sequence[tuple[NDArray[np.float32], float]], rate: int = RATE) -> NDArray[np.float32]:
     """Each part's samples fitted to its video's seconds, laid end to end."""
     return np.concatenate([fit(s, seconds, rate) for s, seconds in parts]) if parts else np.zeros(0, np.float32)
+
+
+def lay_sounds(sounds: Sequence[tuple[str | os.PathLike, float, float | None]], seconds: float,
+               rate: int = RATE) -> NDArray[np.float32]:
+    """A soundtrack of ``seconds``: each sound ``(file, start seconds, gain dB or None)`` decoded and laid in.
+
+    Sounds that overlap are added; a sound running past the end is cut. The
+    same records give the same samples, whichever process recorded them: a
+    beat rendered in units is laid from the sounds all its units recorded.
+    """
+    track = np.zeros(int(round(seconds * rate)), dtype=np.float32)
+    for path, start, gain in sounds:
+        samples = decode_audio(path, rate)
+        if gain:
+            samples = samples * np.float32(10 ** (gain / 20))
+        at = int(round(start * rate))
+        piece = samples[: max(0, len(track) - at)]
+        track[at:at + len(piece)] += piece
+    return track
 
 
 def add_audio_stream(container: av.container.OutputContainer, fmt: str, rate: int = RATE) -> av.AudioStream:

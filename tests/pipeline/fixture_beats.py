@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
-from manim import UP, Circle, Create, FadeIn, Square
+from manim import RIGHT, UP, Circle, Create, Dot, FadeIn, Square
 
 from scenes.base import LectureScene
 from scenes.style import tex
 
-__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "SCENES_IN_ORDER", "KILL", "BROKEN"]
+__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "Units", "SCENES_IN_ORDER", "KILL", "BROKEN"]
 
 
 class Tiny(LectureScene):
@@ -93,6 +93,29 @@ class Holds(LectureScene):
             ticking.clear_updaters().add_updater(turn_once)
             self.wait(self.hold)
             self.play(square.animate.shift(UP * 0.5), run_time=0.6)
+
+
+class Units(LectureScene):
+    """Three narrated blocks for :mod:`scenes.pipeline.units`: plays whose run time is no whole
+    number of frames (1.1 s at 5 fps is 6 frames), a dot that a time-based updater moves by
+    ``dt`` each frame (so the steps a skipped play takes show), static and live waits."""
+
+    title = "Units"
+
+    def construct(self) -> None:
+        square = Square()
+        dot = Dot().to_edge(UP)
+        with self.narrate("A square."):
+            self.play(FadeIn(square), run_time=1.1)
+            dot.add_updater(lambda m, dt: m.shift(RIGHT * dt))
+            self.add(dot)
+            self.wait(0.7)
+        with self.narrate("It turns."):
+            self.play(square.animate.rotate(0.5), run_time=0.9)
+            dot.clear_updaters()
+            self.wait(0.5)
+        with self.narrate("A circle."):
+            self.play(Create(Circle()), run_time=0.7)
 
 
 SCENES_IN_ORDER = [Tiny, Other]

@@ -1,0 +1,154 @@
+"""Work units smaller than a beat: the layer that makes a skipped play behave like a rendered one.
+
+A unit is a range of a beat's animations (Manim's ``-n START,END``,
+``config.from_animation_number`` / ``upto_animation_number``): the plays
+before ``START`` are skipped, the ones from ``START`` to ``END`` rendered,
+and the scene ends at the next play. For the units of a beat to join into
+exactly the beat rendered whole, every play of a unit must see the scene as
+the whole render does. Manim 0.22 gets two things wrong for a skipped play,
+and :func:`installed` fixes both, for the time of the block:
+
+1. **Time.** A rendered play advances the scene's time frame by frame (an
+   animation by ``1/fps`` per frame of ``np.arange(0, run_time, 1/fps)``, a
+   static wait by ``int(run_time * fps)`` frames at once); a skipped one
+   jumps by its exact ``run_time``, and runs its updaters once with the
+   whole ``run_time`` as ``dt``. So a unit starting after a skipped
+   1.1 s play at 5 fps would start 0.1 s off, and a time-based updater
+   would have seen other steps. Here a skipped play runs exactly as a
+   rendered one (the same time steps, the same updater calls, the same
+   additions to the scene's time, the same final ``update_mobjects(0)``),
+   only nothing is drawn or written.
+2. **Sound.** ``Scene.add_sound`` does nothing while a play is skipped, so
+   a voice started in an earlier unit would be lost. Here every sound the
+   scene asks for is recorded (file, start in seconds of the beat, gain),
+   skipped or not; the records are the beat's whole soundtrack, so the
+   build can lay it itself whichever unit a sound started in.
+
+The film never imports this module: the build's worker
+(:mod:`scenes.pipeline.worker`) installs it. ``tests/pipeline/test_units.py``
+renders a beat whole and as units and compares decoded frames and sounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["UNIT_ENV", "Sound", "parse_unit", "installed"]
+
+#: Environment variable naming the unit a worker renders: ``START,END`` animation numbers (inclusive).
+UNIT_ENV = "LECTURE_UNIT"
+
+
+@dataclass(frozen=True)
+class Sound:
+    """One sound the scene asked for: its file, when it starts (seconds of the beat) and its gain (dB)."""
+
+    path: str
+    start: float
+    gain: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as a JSON object (for the worker's facts line)."""
+        return asdict(self)
+
+
+def parse_unit(text: str) -> tuple[int, int] | None:
+    """``"START,END"`` as two animation numbers; ``None`` for an empty string (the whole beat).
+
+    Raises
+    ------
+    ValueError
+        For anything but two whole numbers ``0 <= START <= END``.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"{UNIT_ENV} must be START,END (two whole numbers), got {text!r}")
+    start, end = (int(p) for p in parts)
+    if start > end:
+        raise ValueError(f"{UNIT_ENV}: START must not be after END, got {text!r}")
+    return start, end
+
+
+def _skipped_play(renderer: Any, scene: Any, args: tuple, kwargs: dict) -> None:
+    """A play skipped by the animation range, run as the rendered play would be, drawing and writing nothing.
+
+    Mirrors ``CairoRenderer.play`` and ``Scene.play_internal`` of Manim 0.22
+    for a play that is rendered, with ``_dry`` set so that
+    :func:`installed`'s ``render`` only advances the time.
+    """
+    scene.compile_animation_data(*args, **kwargs)
+    writer = renderer.file_writer
+    if writer.output_spec.is_video:
+        # The placeholder keeps the movie's list aligned with animation numbers; the section gets
+        # none, so a section wholly before the unit is dropped instead of joined from nothing.
+        writer.partial_movie_files.append(None)
+    renderer.animations_hashes.append(None)
+    writer.begin_animation(False, animation_index=renderer.num_plays)
+    scene.begin_animations()
+    if scene.is_current_animation_frozen_frame():
+        dt = 1 / renderer.camera.frame_rate
+        renderer.time += int(scene.duration / dt) * dt  # as add_frame(num_frames=...) does
+    else:
+        renderer.skip_animations = False  # the full time progression, and the final update_mobjects(0)
+        renderer._dry = True
+        try:
+            scene.play_internal()
+        finally:
+            renderer._dry = False
+            renderer.skip_animations = True
+    renderer.static_image = None
+    writer.end_animation(False)
+    renderer.num_plays += 1
+
+
+@contextmanager
+def installed(enabled: bool = True) -> Iterator[list[Sound]]:
+    """Install the layer on Manim's classes for the duration of the block; yield the sounds recorded.
+
+    With ``enabled=False`` nothing is changed and nothing is recorded.
+    """
+    from manim.manager import Manager
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    sounds: list[Sound] = []
+    if not enabled:
+        yield sounds
+        return
+    saved = {(CairoRenderer, "play"): CairoRenderer.__dict__["play"],
+             (CairoRenderer, "render"): CairoRenderer.__dict__["render"],
+             (Manager, "add_sound"): Manager.__dict__["add_sound"]}
+    outer_play, outer_render, outer_add_sound = CairoRenderer.play, CairoRenderer.render, Manager.add_sound
+
+    def play(renderer: Any, scene: Any, *args: Any, **kwargs: Any) -> None:
+        renderer.skip_animations = renderer._original_skipping_status
+        renderer.update_skipping_status()  # ends the scene after the range (EndSceneEarlyException)
+        if renderer.skip_animations and not renderer._original_skipping_status:
+            _skipped_play(renderer, scene, args, kwargs)
+        else:
+            outer_play(renderer, scene, *args, **kwargs)
+
+    def render(renderer: Any, scene: Any, time: float, moving_mobjects: Any = None) -> None:
+        if getattr(renderer, "_dry", False):
+            renderer.time += 1 * (1 / renderer.camera.frame_rate)  # as add_frame does for one frame
+            return
+        outer_render(renderer, scene, time, moving_mobjects)
+
+    def add_sound(manager: Any, sound_file: str, time_offset: float = 0, gain: float | None = None,
+                  **kwargs: Any) -> None:
+        sounds.append(Sound(str(sound_file), float(manager.time + time_offset), gain))
+        outer_add_sound(manager, sound_file, time_offset, gain, **kwargs)
+
+    CairoRenderer.play = play
+    CairoRenderer.render = render
+    Manager.add_sound = add_sound
+    try:
+        yield sounds
+    finally:
+        for (owner, name), old in saved.items():
+            setattr(owner, name, old)
