@@ -24,6 +24,10 @@ and :func:`installed` fixes both, for the time of the block:
    skipped or not; the records are the beat's whole soundtrack, so the
    build can lay it itself whichever unit a sound started in.
 
+The layer also records where each section (narrated block) starts: its
+name, animation number and time, so the build can cut a beat into units at
+block boundaries.
+
 The film never imports this module: the build's worker
 (:mod:`scenes.pipeline.worker`) installs it. ``tests/pipeline/test_units.py``
 renders a beat whole and as units and compares decoded frames and sounds.
@@ -33,10 +37,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["UNIT_ENV", "Sound", "parse_unit", "installed"]
+__all__ = ["UNIT_ENV", "Sound", "Section", "Recorded", "parse_unit", "installed"]
 
 #: Environment variable naming the unit a worker renders: ``START,END`` animation numbers (inclusive).
 UNIT_ENV = "LECTURE_UNIT"
@@ -53,6 +57,31 @@ class Sound:
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object (for the worker's facts line)."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where a section starts: its name, the number of its first animation, its time (seconds of the beat)."""
+
+    name: str
+    play: int
+    start: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as a JSON object (for the worker's facts line)."""
+        return asdict(self)
+
+
+@dataclass
+class Recorded:
+    """What the layer recorded in one render: every sound and every section start."""
+
+    sounds: list[Sound] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """The records, for the worker's facts line."""
+        return {"sounds": [s.to_json() for s in self.sounds], "section_starts": [s.to_json() for s in self.sections]}
 
 
 def parse_unit(text: str) -> tuple[int, int] | None:
@@ -108,22 +137,24 @@ def _skipped_play(renderer: Any, scene: Any, args: tuple, kwargs: dict) -> None:
 
 
 @contextmanager
-def installed(enabled: bool = True) -> Iterator[list[Sound]]:
-    """Install the layer on Manim's classes for the duration of the block; yield the sounds recorded.
+def installed(enabled: bool = True) -> Iterator[Recorded]:
+    """Install the layer on Manim's classes for the duration of the block; yield what it records.
 
     With ``enabled=False`` nothing is changed and nothing is recorded.
     """
     from manim.manager import Manager
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    sounds: list[Sound] = []
+    recorded = Recorded()
     if not enabled:
-        yield sounds
+        yield recorded
         return
     saved = {(CairoRenderer, "play"): CairoRenderer.__dict__["play"],
              (CairoRenderer, "render"): CairoRenderer.__dict__["render"],
-             (Manager, "add_sound"): Manager.__dict__["add_sound"]}
-    outer_play, outer_render, outer_add_sound = CairoRenderer.play, CairoRenderer.render, Manager.add_sound
+             (Manager, "add_sound"): Manager.__dict__["add_sound"],
+             (Manager, "next_section"): Manager.__dict__["next_section"]}
+    outer_play, outer_render = CairoRenderer.play, CairoRenderer.render
+    outer_add_sound, outer_next_section = Manager.add_sound, Manager.next_section
 
     def play(renderer: Any, scene: Any, *args: Any, **kwargs: Any) -> None:
         renderer.skip_animations = renderer._original_skipping_status
@@ -141,14 +172,19 @@ def installed(enabled: bool = True) -> Iterator[list[Sound]]:
 
     def add_sound(manager: Any, sound_file: str, time_offset: float = 0, gain: float | None = None,
                   **kwargs: Any) -> None:
-        sounds.append(Sound(str(sound_file), float(manager.time + time_offset), gain))
+        recorded.sounds.append(Sound(str(sound_file), float(manager.time + time_offset), gain))
         outer_add_sound(manager, sound_file, time_offset, gain, **kwargs)
+
+    def next_section(manager: Any, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
+        recorded.sections.append(Section(str(name), int(manager.num_plays), float(manager.time)))
+        outer_next_section(manager, name, *args, **kwargs)
 
     CairoRenderer.play = play
     CairoRenderer.render = render
     Manager.add_sound = add_sound
+    Manager.next_section = next_section
     try:
-        yield sounds
+        yield recorded
     finally:
         for (owner, name), old in saved.items():
             setattr(owner, name, old)

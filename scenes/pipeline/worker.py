@@ -30,7 +30,8 @@ A worker may render one unit of the beat: :data:`~scenes.pipeline.units.UNIT_ENV
 ``START,END`` renders only those animations (Manim's ``-n START,END``). The
 layer of :mod:`scenes.pipeline.units` makes every skipped play advance the
 scene as a rendered one would, and records every sound the scene asks for
-(file, start, gain; in ``sounds`` of the facts), skipped or not.
+(file, start, gain; in ``sounds`` of the facts), skipped or not, and where
+each section starts (``section_starts``: name, animation number, time).
 
 The last line printed is ``WORKER {json}``: facts for the build and the
 benchmark (wall seconds, frames, LaTeX strings compiled, peak memory, where
@@ -306,7 +307,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         scene_cls = getattr(module, scene_name)
         imported = time.perf_counter()
         with (holds_installed(enabled=os.environ.get(HOLDS_ENV, "on") != "off") as holds,
-              units_installed() as sounds, profiled() as clock):
+              units_installed() as recorded, profiled() as clock):
             scene = scene_cls()
             scene.render()
         wall = time.perf_counter() - imported
@@ -334,7 +335,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "blocks": [b.record().to_json() for b in getattr(scene, "blocks", [])],
         "unit": list(unit) if unit is not None else None,
         "plays": int(scene.renderer.num_plays),
-        "sounds": [s.to_json() for s in sounds],
+        **recorded.as_dict(),
     }
 
 

@@ -91,6 +91,8 @@ def test_units_record_every_sound_at_the_whole_beats_times(renders) -> None:
     for unit in units:  # each unit records every sound up to its end, skipped or not
         assert _sounds(unit) == sounds[: len(_sounds(unit))]
     assert _sounds(units[-1]) == sounds
+    assert units[-1]["section_starts"] == whole["section_starts"]
+    assert [s["play"] for s in whole["section_starts"]] == [0, 2, 4]  # each block: a play and a wait
     # The soundtrack laid from the units' records is the whole beat's, after encoding and decoding.
     span = float(_picture_span(whole["video"]))
     assert span == pytest.approx(sum(float(_picture_span(u["video"])) for u in units))
