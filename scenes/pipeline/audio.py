@@ -74,21 +74,26 @@ def join_audio(parts: Sequence[tuple[NDArray[np.float32], float]], rate: int = R
     return np.concatenate([fit(s, seconds, rate) for s, seconds in parts]) if parts else np.zeros(0, np.float32)
 
 
-def lay_sounds(sounds: Sequence[tuple[str | os.PathLike, float, float | None]], seconds: float,
+def lay_sounds(sounds: Sequence[tuple[str | os.PathLike, float, float | None]], seconds: float | None = None,
                rate: int = RATE) -> NDArray[np.float32]:
-    """A soundtrack of ``seconds``: each sound ``(file, start seconds, gain dB or None)`` decoded and laid in.
+    """A soundtrack: each sound ``(file, start seconds, gain dB or None)`` decoded and laid in.
 
-    Sounds that overlap are added; a sound running past the end is cut. The
-    same records give the same samples, whichever process recorded them: a
-    beat rendered in units is laid from the sounds all its units recorded.
+    Sounds that overlap are added. With ``seconds`` the track has exactly
+    that length (a sound running past the end is cut); without, it ends
+    where the last sound ends. The same records give the same samples,
+    whichever process recorded them: a beat rendered in units is laid from
+    the sounds all its units recorded (:mod:`scenes.pipeline.units`).
     """
-    track = np.zeros(int(round(seconds * rate)), dtype=np.float32)
+    placed = []
     for path, start, gain in sounds:
         samples = decode_audio(path, rate)
         if gain:
             samples = samples * np.float32(10 ** (gain / 20))
-        at = int(round(start * rate))
-        piece = samples[: max(0, len(track) - at)]
+        placed.append((int(round(start * rate)), samples))
+    length = int(round(seconds * rate)) if seconds is not None else max((at + len(x) for at, x in placed), default=0)
+    track = np.zeros(length, dtype=np.float32)
+    for at, samples in placed:
+        piece = samples[: max(0, length - at)]
         track[at:at + len(piece)] += piece
     return track
 

@@ -48,7 +48,8 @@ from scenes.pipeline.beats import (LECTURE, SYSTEM_TOOLS, Beat, BeatResult, beat
 from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign, stamp_files
 from scenes.pipeline.errors import BuildError
 from scenes.pipeline.layout import ROOT, MediaLayout
-from scenes.pipeline.media import atomic_path, file_record, probe, sealed
+from scenes.pipeline.audio import lay_sounds
+from scenes.pipeline.media import atomic_path, concat_videos, file_record, probe, sealed
 from scenes.pipeline.publish import clean_stale, stage_sections, swap_in
 from scenes.pipeline.run import run_worker, stop_all
 from scenes.pipeline.quality import QUALITIES
@@ -63,6 +64,7 @@ __all__ = [
     "check_quality",
     "render_beats",
     "render_one",
+    "lay_soundtrack",
     "assemble_lecture",
     "BuildError",
     "BeatResult",
@@ -138,6 +140,7 @@ def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str
     if code != 0 or produced is None or not produced.exists():
         raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
     (video.parent).mkdir(parents=True, exist_ok=True)
+    lay_soundtrack(produced, facts)
     srt_file = produced.with_suffix(".srt")
     duration = probe(produced).duration
     if not srt_file.exists():
@@ -166,6 +169,19 @@ def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str
         shutil.rmtree(parts, ignore_errors=True)
     return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files,
                       sections=sections)
+
+
+def lay_soundtrack(video: Path, facts: dict) -> None:
+    """Replace ``video``'s sound by the one laid from the sounds its worker recorded (picture copied as is).
+
+    The beat's sound is laid by :func:`~scenes.pipeline.audio.lay_sounds`,
+    not mixed by Manim, so a beat joined from units (whose sounds may start
+    in an earlier unit) gets the same sound, sample for sample, as the beat
+    rendered whole.
+    """
+    sounds = [(s["path"], s["start"], s["gain"]) for s in facts.get("sounds") or []]
+    if sounds:
+        concat_videos([video], video, audio=lay_sounds(sounds))
 
 
 def _worker_facts(log: Path) -> dict | None:

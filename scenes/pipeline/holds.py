@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from scenes.pipeline.patching import patched
+
 __all__ = ["HOLDS_ENV", "HoldStats", "installed", "signature"]
 
 #: ``off`` in a worker's environment renders with Manim untouched (for A/B comparisons).
@@ -114,9 +116,6 @@ def installed(enabled: bool = True) -> Iterator[HoldStats]:
     if not enabled:
         yield stats
         return
-    saved = {(CairoRenderer, "render"): CairoRenderer.__dict__["render"],
-             (CairoRenderer, "play"): CairoRenderer.__dict__["play"],
-             (VideoSegmentEncoder, "write_frame"): VideoSegmentEncoder.__dict__["write_frame"]}
     manim_play = CairoRenderer.play
 
     def play(renderer: Any, *args: Any, **kwargs: Any) -> None:
@@ -184,11 +183,6 @@ def installed(enabled: bool = True) -> Iterator[HoldStats]:
             reformatter = encoder._reformatter = VideoReformatter()
         return reformatter.reformat(rgba, codec.width, codec.height, codec.format, threads=codec.thread_count)
 
-    CairoRenderer.play = play
-    CairoRenderer.render = render
-    VideoSegmentEncoder.write_frame = write_frame
-    try:
+    with patched({(CairoRenderer, "play"): play, (CairoRenderer, "render"): render,
+                  (VideoSegmentEncoder, "write_frame"): write_frame}):
         yield stats
-    finally:
-        for (owner, name), old in saved.items():
-            setattr(owner, name, old)

@@ -40,6 +40,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from scenes.pipeline.patching import patched
+
 __all__ = ["UNIT_ENV", "Sound", "Section", "Recorded", "parse_unit", "installed"]
 
 #: Environment variable naming the unit a worker renders: ``START,END`` animation numbers (inclusive).
@@ -149,10 +151,6 @@ def installed(enabled: bool = True) -> Iterator[Recorded]:
     if not enabled:
         yield recorded
         return
-    saved = {(CairoRenderer, "play"): CairoRenderer.__dict__["play"],
-             (CairoRenderer, "render"): CairoRenderer.__dict__["render"],
-             (Manager, "add_sound"): Manager.__dict__["add_sound"],
-             (Manager, "next_section"): Manager.__dict__["next_section"]}
     outer_play, outer_render = CairoRenderer.play, CairoRenderer.render
     outer_add_sound, outer_next_section = Manager.add_sound, Manager.next_section
 
@@ -179,12 +177,6 @@ def installed(enabled: bool = True) -> Iterator[Recorded]:
         recorded.sections.append(Section(str(name), int(manager.num_plays), float(manager.time)))
         outer_next_section(manager, name, *args, **kwargs)
 
-    CairoRenderer.play = play
-    CairoRenderer.render = render
-    Manager.add_sound = add_sound
-    Manager.next_section = next_section
-    try:
+    with patched({(CairoRenderer, "play"): play, (CairoRenderer, "render"): render,
+                  (Manager, "add_sound"): add_sound, (Manager, "next_section"): next_section}):
         yield recorded
-    finally:
-        for (owner, name), old in saved.items():
-            setattr(owner, name, old)
