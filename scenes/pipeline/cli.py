@@ -1,4 +1,4 @@
-"""Command line: ``python -m scenes render|export|preview|script|bench`` (what ``make`` runs).
+"""Command line: ``python -m scenes render|export|preview|script|beats|merge|bench`` (what ``make`` runs).
 
 The lesson and the narration are chosen here and handed to every render
 through environment variables (the film reads them, see :mod:`neuron.lessonfile`
@@ -180,6 +180,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
                            report=lambda line: print(line, flush=True))
+    _summarise(args, f"render at {quality}", results, started)
     print("\nWrote:")
     for r in results:
         print(f"  {_rel(r.video):<40} {r.duration:6.1f} s  {_size(r.video):>8}   + {r.captions.name}")
@@ -214,8 +215,30 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     args.media = choose(args).media
     started = time.perf_counter()
-    sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True))
+    results: list = []
+    sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True), results=results)
+    _summarise(args, "low-quality preview", results, started, sheet=sheet)
     print(f"\nWrote {_rel(sheet)} in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def _summarise(args: argparse.Namespace, title: str, results: list, started: float, sheet: Path | None = None
+               ) -> None:
+    """With ``--summary FILE``: append the run's Markdown report (see :mod:`scenes.pipeline.summary`)."""
+    if getattr(args, "summary", None) is None:
+        return
+    from scenes.pipeline.summary import append_summary, summary_markdown
+
+    append_summary(args.summary, summary_markdown(title, results, time.perf_counter() - started, sheet=sheet,
+                                                  artifact=args.artifact or ""))
+
+
+def cmd_beats(args: argparse.Namespace) -> int:
+    """Print the lecture's beats: one JSON line (``--json``, for a CI matrix) or one per line."""
+    from scenes.pipeline.summary import beats_json
+
+    chosen = select_beats(None, lecture=args.lecture)
+    print(beats_json(chosen) if args.json else "\n".join(f"{b.slug}\t{b.name}\t{b.title}" for b in chosen))
     return 0
 
 
@@ -256,6 +279,14 @@ def _lesson_options() -> argparse.ArgumentParser:
     return common
 
 
+def _summary_options(command: argparse.ArgumentParser) -> None:
+    """``--summary FILE`` (a Markdown run report appended to FILE) and the artifact it names."""
+    command.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                         help="append a Markdown report of the run (e.g. $GITHUB_STEP_SUMMARY)")
+    command.add_argument("--artifact", default=None, metavar="NAME",
+                         help="the CI artifact that holds the files, named in the summary")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -271,6 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     render.add_argument("--lecture", default=None, metavar="MODULE[:LIST]",
                         help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)")
+    _summary_options(render)
     render.set_defaults(func=cmd_render)
 
     export = sub.add_parser("export", help="render, then write clips, slides, transcript, manifest and gallery",
@@ -286,7 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
                              parents=[common])
     preview.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     preview.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
+    _summary_options(preview)
     preview.set_defaults(func=cmd_preview)
+
+    listing = sub.add_parser("beats", help="list the lecture's beats (--json: for a CI matrix)")
+    listing.add_argument("--json", action="store_true", help="one line of JSON: order, slug, name, title per beat")
+    listing.add_argument("--lecture", default=None, metavar="MODULE[:LIST]", help="scenes from this module or file")
+    listing.set_defaults(func=cmd_beats)
 
     script = sub.add_parser("script", help="write the recording script for narrating in your own voice",
                             parents=[common])
