@@ -233,6 +233,21 @@ def _summarise(args: argparse.Namespace, title: str, results: list, started: flo
                                                   artifact=args.artifact or ""))
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Verify the parts (media folders from other machines) against this checkout, then publish them here."""
+    from scenes.pipeline.merge import merge_parts
+
+    base = args.media or ROOT / "media"
+    choice = choose(args)
+    dest = choice.media or base
+    chosen = select_beats(args.beats, lecture=args.lecture)
+    merged = merge_parts(args.parts, chosen, args.quality, media=dest, layout=dest.relative_to(base) / args.quality,
+                         complete=not args.beats, report=lambda line: print(line, flush=True))
+    print(f"\nMerged {len(merged)} beat(s) from {len(args.parts)} part(s) into "
+          f"{_rel(output_dir(args.quality, dest))}/beats/.")
+    return 0
+
+
 def cmd_beats(args: argparse.Namespace) -> int:
     """Print the lecture's beats: one JSON line (``--json``, for a CI matrix) or one per line."""
     from scenes.pipeline.summary import beats_json
@@ -320,6 +335,17 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     _summary_options(preview)
     preview.set_defaults(func=cmd_preview)
+
+    merge = sub.add_parser("merge", parents=[common],
+                           help="join media folders rendered on other machines, verified against this checkout")
+    merge.add_argument("parts", nargs="+", type=Path, metavar="DIR",
+                       help="a media folder another machine rendered into (DIR/<quality>/beats/...)")
+    merge.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="quality to merge (default: low)")
+    merge.add_argument("--beat", dest="beats", action="append", metavar="NAME",
+                       help="merge only this beat (default: every beat, and all must be found); repeatable")
+    merge.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
+    merge.add_argument("--lecture", default=None, metavar="MODULE[:LIST]", help="scenes from this module or file")
+    merge.set_defaults(func=cmd_merge)
 
     listing = sub.add_parser("beats", help="list the lecture's beats (--json: for a CI matrix)")
     listing.add_argument("--json", action="store_true", help="one line of JSON: order, slug, name, title per beat")

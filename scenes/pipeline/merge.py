@@ -1,0 +1,188 @@
+"""Join beats rendered on other machines: ``python -m scenes merge DIR... [--quality Q] [--media M]``.
+
+A *part* is a media folder another machine (a CI job, a colleague, a cluster
+node) rendered some beats into: ``DIR/<quality>/beats/<slug>.{mp4,srt,json}``
+and ``<slug>.sections/`` (``DIR/<variant>/<quality>/...`` for a lesson
+variant), with the voice cache it read in ``DIR/voice/``. A part is only
+taken if this checkout would have made it:
+
+* its stamp's key (:meth:`~scenes.pipeline.build.Beat.fingerprint`: the
+  quality, the versions, ``manim.cfg``, the lesson, the voice) is this
+  checkout's key for the beat;
+* every source the render imported has the sha256 the stamp recorded, here
+  (a voice cache entry the render read may come with the part, from
+  ``DIR/voice/``, and is published into this checkout's voice cache);
+* every file it published still has the size and sha256 of its stamp.
+
+That is :func:`~scenes.pipeline.build.check_beat`, run on the part against this
+checkout. A part that fails is refused, naming the part, the beat and why;
+then nothing at all is merged. Each file is copied beside its target,
+hashed again, and only then renamed into place; the stamp comes last, so a
+killed merge leaves no stamp vouching for files it did not see.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scenes.files import atomic_path, sha256_file
+from scenes.pipeline.build import (ROOT, Beat, BuildError, _build_lock, _stamp_path, check_beat, check_quality,
+                                   output_dir)
+from scenes.pipeline.media import verify
+
+__all__ = ["Part", "check_part", "merge_parts"]
+
+
+@dataclass
+class Part:
+    """One beat found in a part, verified against this checkout."""
+
+    folder: Path  # the part's quality folder (``DIR/low``)
+    beat: Beat
+    stamp: dict
+    carried: dict[Path, Path] = field(default_factory=dict)  # voice file in the part → where it goes here
+
+
+def _voice_cache() -> Path:
+    from scenes.narration import cache_dir
+
+    return cache_dir().resolve()
+
+
+def _carried_voice(part: Path, stamp: dict) -> dict[Path, Path]:
+    """The stamp's sources that belong in this checkout's voice cache and that the part brings (``DIR/voice``)."""
+    cache, found = _voice_cache(), {}
+    for source in stamp.get("sources") or []:
+        try:
+            here = ROOT / source["path"]  # as check_beat looks it up
+        except (TypeError, KeyError):
+            continue
+        brought = part / "voice" / here.name
+        if here.resolve().parent == cache and brought.is_file():
+            found[brought] = here
+    return found
+
+
+def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part | None, str]:
+    """Whether ``beat`` in ``folder`` (a part's quality folder) can be merged here.
+
+    Returns
+    -------
+    (part, reason)
+        The verified :class:`Part` and ``""``; ``None`` and ``"not in this
+        part"``; or ``None`` and why it is refused (``"tests/x.py differs
+        from this checkout"``, ``"settings differ from this checkout's
+        (quality, versions, manim.cfg, lesson or voice)"``, ``"damaged:
+        <path> (<why>)"``).
+    """
+    try:
+        stamp = json.loads(_stamp_path(folder, beat).read_text())
+    except FileNotFoundError:
+        return None, "not in this part"
+    except (OSError, ValueError):
+        stamp = {}
+    carried = _carried_voice(part, stamp) if isinstance(stamp, dict) else {}
+    # The voice the part brings is what this checkout's cache would hold: hash it as if it were here.
+    hashes: dict[Path, str | None] = {here: sha256_file(brought) for brought, here in carried.items()}
+    info, reason = check_beat(folder, beat, beat.fingerprint(quality), hashes)
+    if info is None:
+        if reason == "not rendered before":
+            return None, "not in this part"
+        if reason == "settings changed":
+            reason = "settings differ from this checkout's (quality, versions, manim.cfg, lesson or voice)"
+        elif reason.endswith((" changed", " deleted")):
+            reason = reason.rsplit(" ", 1)[0] + " differs from this checkout"
+        return None, reason
+    return Part(folder, beat, info, carried), ""
+
+
+def _copy_verified(source: Path, target: Path, record: dict) -> None:
+    """Copy ``source`` beside ``target``, check the copy against ``record``, then rename it into place."""
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
+        if why := verify(tmp, record):
+            raise BuildError(f"{source}: changed while it was copied ({why}); nothing of it was published")
+
+
+def _publish(part: Part, out: Path) -> None:
+    """Publish one verified beat into ``out`` (voice first, the stamp last)."""
+    for brought, here in part.carried.items():
+        record = {"bytes": brought.stat().st_size, "sha256": sha256_file(brought)}
+        if verify(here, record):  # not here yet, or not that entry
+            _copy_verified(brought, here, record)
+            sidecar = brought.with_suffix(".json")  # the cache's own record of the entry
+            if sidecar.is_file():
+                with atomic_path(here.with_suffix(".json")) as tmp:
+                    shutil.copyfile(sidecar, tmp)
+    stamp_file = _stamp_path(out, part.beat)
+    stamp_file.unlink(missing_ok=True)  # no stamp vouches for files being replaced
+    files = part.stamp["files"]
+    for name, record in files.items():
+        _copy_verified(part.folder / "beats" / name, out / "beats" / name, record)
+    sections = out / "beats" / f"{part.beat.slug}.sections"
+    for stale in sections.glob("*") if sections.is_dir() else ():
+        if f"{sections.name}/{stale.name}" not in files:
+            stale.unlink()
+    with atomic_path(stamp_file) as tmp:
+        tmp.write_text(json.dumps(part.stamp, indent=2))
+
+
+def merge_parts(parts: Sequence[Path], chosen: Sequence[Beat], quality: str, *, media: Path | None = None,
+                layout: Path | None = None, complete: bool = True,
+                report: Callable[[str], None] = print) -> list[Part]:
+    """Verify every part against this checkout, then publish their beats into ``media``.
+
+    Parameters
+    ----------
+    parts
+        Media folders from other machines.
+    chosen
+        The beats to take (the lecture's, usually).
+    quality
+        The quality to merge.
+    media
+        This checkout's media folder for the lesson variant (default ``media/``).
+    layout
+        Where a part keeps this quality, relative to the part (default: the
+        quality's name; ``big-eta/low`` for a lesson variant).
+    complete
+        Require every beat of ``chosen`` to be merged or up to date here.
+
+    Raises
+    ------
+    BuildError
+        Naming every refused part and beat and why (nothing is merged then),
+        a part that is not a folder, or beats that no part holds.
+    """
+    check_quality(quality)
+    layout = layout or Path(quality)
+    out = output_dir(quality, media or ROOT / "media")
+    for part in parts:
+        if not Path(part).is_dir():
+            raise BuildError(f"part {str(part)!r}: not a folder (a media folder another machine rendered into)")
+    found: dict[int, Part] = {}
+    refused = []
+    for part in parts:
+        folder = Path(part) / layout
+        for beat in chosen:
+            verified, reason = check_part(Path(part), folder, beat, quality)
+            if verified is not None:
+                found.setdefault(beat.order, verified)
+            elif reason != "not in this part":
+                refused.append(f"{part}: {beat.slug} ({beat.name}): {reason}")
+    if refused:
+        raise BuildError("refused, nothing merged:\n  " + "\n  ".join(refused))
+    with _build_lock(out, report):
+        missing = [b for b in chosen if b.order not in found and check_beat(out, b, b.fingerprint(quality))[0] is None]
+        if complete and missing:
+            raise BuildError(f"no part holds {', '.join(b.slug for b in missing)} (and it is not up to date here); "
+                             "nothing merged")
+        for beat in chosen:
+            if beat.order in found:
+                _publish(found[beat.order], out)
+                report(f"merged {beat.slug:<22} from {found[beat.order].folder} (stamp and files verified)")
+    return [found[b.order] for b in chosen if b.order in found]
