@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scenes.pipeline.audio import RATE, decode_audio, has_audio
+from scenes.pipeline.executors import Executor, LocalExecutor
 from scenes.pipeline.quality import QUALITIES
 from scenes.pipeline.media import (atomic_path, concat_srt, concat_videos, file_record, probe, read_srt,
                                    sha256_file, verify, write_srt)
@@ -68,6 +69,7 @@ __all__ = [
     "select_beats",
     "check_quality",
     "render_beats",
+    "render_unit",
     "assemble_lecture",
     "BuildError",
     "BeatResult",
@@ -197,10 +199,9 @@ class Beat:
         return hashlib.sha256(json.dumps(_settings(self, quality), sort_keys=True).encode()).hexdigest()
 
 
-def _settings(beat: Beat, quality: str) -> dict:
+def _versions() -> dict[str, str | None]:
+    """The installed version of each package in :data:`VERSIONED` (``None`` if it is not installed)."""
     from importlib.metadata import PackageNotFoundError, version
-
-    from scenes.pipeline.worker import OVERRIDES_ENV
 
     versions = {}
     for package in VERSIONED:
@@ -208,6 +209,13 @@ def _settings(beat: Beat, quality: str) -> dict:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
+    return versions
+
+
+def _settings(beat: Beat, quality: str) -> dict:
+    from scenes.pipeline.worker import OVERRIDES_ENV
+
+    versions = _versions()
     lesson = {name: [os.environ.get(name), _content_hash(os.environ.get(name))] for name in LESSON_ENV}
     narration = {name: os.environ.get(name) for name in NARRATION_ENV}
     return {"scene": [_shown(beat.file), beat.name], "quality": quality, "versions": versions,
@@ -412,11 +420,13 @@ def check_beat(out: Path, beat: Beat, key: str, hashes: dict[Path, str | None] |
 
 
 def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = False,
-               checked: tuple[dict | None, str] | None = None) -> BeatResult:
+               checked: tuple[dict | None, str] | None = None, executor: Executor | None = None) -> BeatResult:
     """Render ``beat`` in its own manim process and publish its MP4 and captions.
 
     Unless ``force``, a beat that :func:`check_beat` finds up to date is
     reused (``checked`` is that check's result, if the caller made it).
+    The render is a unit (:func:`render_unit`) run by ``executor`` (default:
+    here, see :mod:`scenes.pipeline.executors`).
     """
     key = beat.fingerprint(quality)
     video, captions = _beat_files(out, beat)
@@ -429,29 +439,104 @@ def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = F
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        return _render_and_publish(beat, quality, out, media, staging, key, reason)
+        return _render_and_publish(beat, quality, out, media, staging, key, reason, executor or LocalExecutor())
     finally:  # rendered, failed or refused by the disk: the staging folder goes (a kill leaves it to clean_stale)
         shutil.rmtree(staging, ignore_errors=True)
 
 
+#: The log a unit's worker writes, inside its staging folder.
+UNIT_LOG = "worker.log"
+
+
+def _die_with_parent() -> None:
+    """In a render process: be killed when the process that started it dies (a lost cluster node)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def render_unit(staging: Path, cache: Path, target: str, scene: str, quality: str) -> dict:
+    """One beat's render as a unit of work: it runs wherever an executor sends it.
+
+    The worker renders ``scene`` of ``target`` (a file relative to the
+    repository, as it is in a shipped copy) into ``staging/render``, its
+    output in ``staging/worker.log``; the voice cache entries the render read
+    are linked into ``staging/voice`` so they travel with it. ``cache`` holds
+    the LaTeX SVGs of this machine (``cache/<module>``).
+
+    Returns
+    -------
+    dict
+        ``returncode``; ``facts`` (the worker's, with its video and
+        sections index relative to ``staging``, or ``None``); ``versions``
+        (of :data:`VERSIONED` where it ran); ``files``, everything to bring
+        back (relative to ``staging``).
+    """
+    from scenes.pipeline.travel import voice_cache
+
+    log = staging / UNIT_LOG
+    cmd = [sys.executable, "-m", "scenes.pipeline.worker", target, scene, quality, str(staging / "render"),
+           str(cache / Path(target).stem)]
+    with open(log, "w") as log_file:
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                              env={**os.environ, **WORKER_ENV}, preexec_fn=_die_with_parent)
+    facts, files = _worker_facts(log), [UNIT_LOG]
+    if proc.returncode == 0 and facts and Path(facts["video"]).is_file():
+        video = Path(facts["video"])
+        facts["video"] = video.relative_to(staging).as_posix()
+        files += [facts["video"], *([video.with_suffix(".srt").relative_to(staging).as_posix()]
+                                   if video.with_suffix(".srt").is_file() else [])]
+        index = Path(facts.get("sections") or "")
+        if index.is_file():
+            facts["sections"] = index.relative_to(staging).as_posix()
+            listed = json.loads(index.read_text())
+            files += [facts["sections"], *((index.parent / s["video"]).relative_to(staging).as_posix()
+                                           for s in listed)]
+        cache_dir = voice_cache()
+        for source in facts.get("sources") or []:
+            read = (ROOT / source["path"]).resolve()
+            if read.parent == cache_dir and read.is_file():
+                (staging / "voice").mkdir(exist_ok=True)
+                try:
+                    os.link(read, staging / "voice" / read.name)
+                except OSError:
+                    shutil.copyfile(read, staging / "voice" / read.name)
+                files.append(f"voice/{read.name}")
+    return {"returncode": proc.returncode, "facts": facts, "versions": _versions(), "files": files}
+
+
 def _render_and_publish(beat: Beat, quality: str, out: Path, media: Path, staging: Path, key: str,
-                        reason: str) -> BeatResult:
+                        reason: str, executor: Executor) -> BeatResult:
+    from scenes.pipeline.travel import TravelError, bring_voice, voice_brought
+
     video, captions = _beat_files(out, beat)
     stamp_file = _stamp_path(out, beat)
     log = out / "logs" / f"{beat.slug}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    # The worker takes the scene's file, so scenes from outside scenes/ render too.
-    cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(beat.file), beat.name, quality,
-           str(staging), str(media / ".tex" / beat.file.stem)]
     started = time.perf_counter()
-    with open(log, "w") as log_file:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                              env={**os.environ, **WORKER_ENV})
+    # The worker takes the scene's file, so scenes from outside scenes/ render too.
+    try:
+        ran = executor.run(render_unit, staging, media / ".tex", _shown(beat.file), beat.name, quality)
+    except TravelError as e:
+        raise BuildError(f"beat {beat.slug} ({beat.name}): {e}") from None
     wall = time.perf_counter() - started
-    facts = _worker_facts(log)
-    produced = Path(facts["video"]) if facts else None
-    if proc.returncode != 0 or produced is None or not produced.exists():
+    shutil.copyfile(staging / UNIT_LOG, log)
+    facts = ran["facts"]
+    produced = staging / facts["video"] if facts else None
+    if ran["returncode"] != 0 or produced is None or not produced.exists():
         raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
+    if ran["versions"] != _versions():
+        raise BuildError(f"beat {beat.slug} ({beat.name}) was rendered with {ran['versions']} where it ran, "
+                         f"this machine has {_versions()}: install the same versions on every worker")
+    if facts.get("sections"):
+        facts["sections"] = str(staging / facts["sections"])
+    if "ran_on" in ran:
+        facts["ran_on"] = ran["ran_on"]
+    bring_voice(voice_brought(staging / "voice", facts.get("sources") or [], ROOT))
     (video.parent).mkdir(parents=True, exist_ok=True)
     srt_file = produced.with_suffix(".srt")
     duration = probe(produced).duration
@@ -549,8 +634,12 @@ def render_beats(
     media: Path | None = None,
     force: bool = False,
     report: Callable[[str], None] = print,
+    executor: Executor | None = None,
 ) -> list[BeatResult]:
     """Render ``chosen`` beats, ``jobs`` at a time; publish each as it finishes.
+
+    ``executor`` runs each render (default: processes on this machine; see
+    :mod:`scenes.pipeline.executors`), with ``jobs`` defaulting to its choice.
 
     A beat that fails does not stop the others; after all have run, a
     :class:`BuildError` is raised naming every failed beat and its error.
@@ -563,7 +652,8 @@ def render_beats(
     check_quality(quality)
     media = media or ROOT / "media"
     out = output_dir(quality, media)
-    jobs = jobs or os.cpu_count() or 1
+    executor = executor or LocalExecutor()
+    jobs = jobs or executor.default_jobs(len(chosen))
     results: dict[int, BeatResult] = {}
     failures: list[str] = []
     with _build_lock(out, report), ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -577,7 +667,8 @@ def render_beats(
             check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
         if removed := clean_stale(quality, media):
             report(f"removed {removed} leftover(s) of an interrupted run")
-        futures = {pool.submit(render_one, b, quality, out, media, force, checked[b.order]): b for b in chosen}
+        futures = {pool.submit(render_one, b, quality, out, media, force, checked[b.order], executor): b
+                   for b in chosen}
         for n, future in enumerate(as_completed(futures), 1):
             beat = futures[future]
             try:

@@ -31,6 +31,7 @@ from scenes.pipeline.bench import add_bench_parser, positive_int
 from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
 from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, output_dir, render_beats, select_beats
 from scenes.pipeline.media import atomic_path
+from scenes.pipeline.executors import EXECUTOR_HELP, Executor, executor_from_spec
 
 __all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
 
@@ -175,11 +176,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     args.media = choice.media
     quality = args.quality
     chosen = select_beats(args.beats, lecture=args.lecture)
-    print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality]}), "
-          f"{args.jobs or 'one per core'} at a time; lesson {choice.variant}, voice {choice.voice} ...", flush=True)
     started = time.perf_counter()
-    results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
-                           report=lambda line: print(line, flush=True))
+    with _executor(args) as executor:
+        where = "one per core" if executor.name == "local" else f"every one handed to {executor.name}"
+        print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality]}), "
+              f"{args.jobs or where} at a time; lesson {choice.variant}, voice {choice.voice} ...", flush=True)
+        results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
+                               report=lambda line: print(line, flush=True), executor=executor)
     _summarise(args, f"render at {quality}", results, started)
     print("\nWrote:")
     for r in results:
@@ -194,14 +197,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _executor(args: argparse.Namespace) -> Executor:
+    """The executor ``--executor`` names (one line and exit 2 for a bad value or a missing engine)."""
+    try:
+        return executor_from_spec(args.executor)
+    except (ValueError, RuntimeError, ConnectionError) as e:
+        raise BuildError(str(e)) from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from scenes.pipeline.export import export
 
     args.media = choose(args).media
     select_beats(args.beats)  # raises before anything is written
     started = time.perf_counter()
-    manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
-                      report=lambda line: print(line, flush=True))
+    with _executor(args) as executor:
+        manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
+                          report=lambda line: print(line, flush=True), executor=executor)
     entries = [*manifest["clips"], *([manifest["lecture"]] if manifest["lecture"] else [])]
     folder = output_dir(args.quality, args.media) / "clips"
     print(f"\n{len(entries)} clip(s) in {_rel(folder)}/ "
@@ -314,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render only this beat (scene name or slug); repeatable")
     render.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     render.add_argument("--force", action="store_true", help="render even beats that are up to date")
+    render.add_argument("--executor", default=None, metavar="local|ray|ray=ADDRESS", help=EXECUTOR_HELP)
     render.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     render.add_argument("--lecture", default=None, metavar="MODULE[:LIST]",
                         help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)")
@@ -326,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
                         help="export only this beat (scene name or slug); repeatable")
     export.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
+    export.add_argument("--executor", default=None, metavar="local|ray|ray=ADDRESS", help=EXECUTOR_HELP)
     export.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     export.set_defaults(func=cmd_export)
 

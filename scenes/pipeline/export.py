@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from scenes.pipeline.executors import Executor
 from scenes.pipeline.build import (
     Beat,
     BeatResult,
@@ -264,8 +265,11 @@ def export(
     jobs: int | None = None,
     force: bool = False,
     report: Callable[[str], None] = print,
+    executor: Executor | None = None,
 ) -> dict:
     """Render (what is not up to date), then export clips, manifest and gallery.
+
+    ``executor`` runs the renders (see :mod:`scenes.pipeline.executors`; default: this machine).
 
     With ``names`` only those beats are rendered and exported, and the
     lecture is not assembled; the lecture and the other beats stay in the
@@ -278,7 +282,7 @@ def export(
     """
     check_quality(quality)
     chosen = select_beats(names)
-    results = render_beats(chosen, quality, jobs=jobs, media=media, force=force, report=report)
+    results = render_beats(chosen, quality, jobs=jobs, media=media, force=force, report=report, executor=executor)
     return export_results(results, quality, media=media, lecture=not names, report=report)
 
 

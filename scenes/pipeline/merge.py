@@ -24,7 +24,6 @@ killed merge leaves no stamp vouching for files it did not see.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from pathlib import Path
 from scenes.files import atomic_path, sha256_file
 from scenes.pipeline.build import (ROOT, Beat, BuildError, _build_lock, _stamp_path, check_beat, check_quality,
                                    output_dir)
-from scenes.pipeline.media import verify
+from scenes.pipeline.travel import TravelError, bring_voice, copy_verified, voice_brought
 
 __all__ = ["Part", "check_part", "merge_parts"]
 
@@ -45,26 +44,6 @@ class Part:
     beat: Beat
     stamp: dict
     carried: dict[Path, Path] = field(default_factory=dict)  # voice file in the part → where it goes here
-
-
-def _voice_cache() -> Path:
-    from scenes.narration import cache_dir
-
-    return cache_dir().resolve()
-
-
-def _carried_voice(part: Path, stamp: dict) -> dict[Path, Path]:
-    """The stamp's sources that belong in this checkout's voice cache and that the part brings (``DIR/voice``)."""
-    cache, found = _voice_cache(), {}
-    for source in stamp.get("sources") or []:
-        try:
-            here = ROOT / source["path"]  # as check_beat looks it up
-        except (TypeError, KeyError):
-            continue
-        brought = part / "voice" / here.name
-        if here.resolve().parent == cache and brought.is_file():
-            found[brought] = here
-    return found
 
 
 def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part | None, str]:
@@ -85,7 +64,8 @@ def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part
         return None, "not in this part"
     except (OSError, ValueError):
         stamp = {}
-    carried = _carried_voice(part, stamp) if isinstance(stamp, dict) else {}
+    sources = stamp.get("sources") if isinstance(stamp, dict) else None
+    carried = voice_brought(part / "voice", sources if isinstance(sources, list) else [], ROOT)
     # The voice the part brings is what this checkout's cache would hold: hash it as if it were here.
     hashes: dict[Path, str | None] = {here: sha256_file(brought) for brought, here in carried.items()}
     info, reason = check_beat(folder, beat, beat.fingerprint(quality), hashes)
@@ -100,29 +80,14 @@ def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part
     return Part(folder, beat, info, carried), ""
 
 
-def _copy_verified(source: Path, target: Path, record: dict) -> None:
-    """Copy ``source`` beside ``target``, check the copy against ``record``, then rename it into place."""
-    with atomic_path(target) as tmp:
-        shutil.copyfile(source, tmp)
-        if why := verify(tmp, record):
-            raise BuildError(f"{source}: changed while it was copied ({why}); nothing of it was published")
-
-
 def _publish(part: Part, out: Path) -> None:
     """Publish one verified beat into ``out`` (voice first, the stamp last)."""
-    for brought, here in part.carried.items():
-        record = {"bytes": brought.stat().st_size, "sha256": sha256_file(brought)}
-        if verify(here, record):  # not here yet, or not that entry
-            _copy_verified(brought, here, record)
-            sidecar = brought.with_suffix(".json")  # the cache's own record of the entry
-            if sidecar.is_file():
-                with atomic_path(here.with_suffix(".json")) as tmp:
-                    shutil.copyfile(sidecar, tmp)
+    bring_voice(part.carried)
     stamp_file = _stamp_path(out, part.beat)
     stamp_file.unlink(missing_ok=True)  # no stamp vouches for files being replaced
     files = part.stamp["files"]
     for name, record in files.items():
-        _copy_verified(part.folder / "beats" / name, out / "beats" / name, record)
+        copy_verified(part.folder / "beats" / name, out / "beats" / name, record)
     sections = out / "beats" / f"{part.beat.slug}.sections"
     for stale in sections.glob("*") if sections.is_dir() else ():
         if f"{sections.name}/{stale.name}" not in files:
@@ -183,6 +148,9 @@ def merge_parts(parts: Sequence[Path], chosen: Sequence[Beat], quality: str, *, 
                              "nothing merged")
         for beat in chosen:
             if beat.order in found:
-                _publish(found[beat.order], out)
+                try:
+                    _publish(found[beat.order], out)
+                except TravelError as e:  # changed since it was checked: say so, as the build does
+                    raise BuildError(f"{beat.slug}: {e}") from None
                 report(f"merged {beat.slug:<22} from {found[beat.order].folder} (stamp and files verified)")
     return [found[b.order] for b in chosen if b.order in found]
