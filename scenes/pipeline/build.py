@@ -216,7 +216,9 @@ def _settings(beat: Beat, quality: str) -> dict:
     from scenes.pipeline.worker import OVERRIDES_ENV
 
     versions = _versions()
-    lesson = {name: [os.environ.get(name), _content_hash(os.environ.get(name))] for name in LESSON_ENV}
+    # A lesson file inside the repository is named relative to it: the key is the same in every clone
+    # (a part rendered in another checkout merges here, see scenes/pipeline/merge.py).
+    lesson = {name: [_portable(os.environ.get(name)), _content_hash(os.environ.get(name))] for name in LESSON_ENV}
     narration = {name: os.environ.get(name) for name in NARRATION_ENV}
     return {"scene": [_shown(beat.file), beat.name], "quality": quality, "versions": versions,
             "manim.cfg": sha256_file(ROOT / "manim.cfg"), "worker env": WORKER_ENV,
@@ -250,6 +252,11 @@ def _content_hash(value: str | None) -> str | None:
         except OSError:
             pass
     return None
+
+
+def _portable(value: str | None) -> str | None:
+    """``value`` with this repository's path taken off the front (``/repo/lessons/a.toml`` → ``lessons/a.toml``)."""
+    return value.removeprefix(f"{ROOT}{os.sep}") if value else value
 
 
 def _shown(path: Path) -> str:

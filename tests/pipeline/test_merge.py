@@ -57,11 +57,13 @@ def published(media: Path) -> dict[str, str]:
 
 
 def test_beats_rendered_apart_merge_into_the_one_machine_lecture(tmp_path, env):
+    """With a lesson file, as the workflow's dispatch: its media folder is media/big-eta/low."""
+    lesson = ("--lesson", "big-eta.toml")
     # One job per beat, each in its own clean clone and media folder.
     parts = []
     for beat in ("Tiny", "Other"):
         worker = clone(tmp_path / f"job-{beat}")
-        done = scenes(worker, "render", "--lecture", LECTURE, "--beat", beat, env=env)
+        done = scenes(worker, "render", "--lecture", LECTURE, "--beat", beat, *lesson, env=env)
         assert done.returncode == 0, done.stderr
         assert "lecture not assembled" in done.stdout
         parts.append(worker / "media")
@@ -69,20 +71,20 @@ def test_beats_rendered_apart_merge_into_the_one_machine_lecture(tmp_path, env):
 
     # The join job: merge, then the usual render, which verifies every stamp and renders nothing.
     join = clone(tmp_path / "join")
-    merged = scenes(join, "merge", *map(str, parts), "--lecture", LECTURE, env=env)
+    merged = scenes(join, "merge", *map(str, parts), "--lecture", LECTURE, *lesson, env=env)
     assert merged.returncode == 0, merged.stderr
     assert merged.stdout.count("merged 0") == 2 and "Merged 2 beat(s) from 2 part(s)" in merged.stdout
     summary = tmp_path / "summary.md"
-    joined = scenes(join, "render", "--lecture", LECTURE, "--summary", str(summary), env=env)
+    joined = scenes(join, "render", "--lecture", LECTURE, "--summary", str(summary), *lesson, env=env)
     assert joined.returncode == 0, joined.stderr
     assert joined.stdout.count("up to date") == 2 and "rendered in" not in joined.stdout, joined.stdout
     assert "0 of 2 beat(s) rendered, 2 up to date" in summary.read_text()
 
     # The same lecture built on one machine: identical frames and sound.
     alone = clone(tmp_path / "one-machine")
-    built = scenes(alone, "render", "--lecture", LECTURE, env=env)
+    built = scenes(alone, "render", "--lecture", LECTURE, *lesson, env=env)
     assert built.returncode == 0, built.stderr
-    ours, theirs = join / "media" / "low" / "lecture.mp4", alone / "media" / "low" / "lecture.mp4"
+    ours, theirs = (c / "media" / "big-eta" / "low" / "lecture.mp4" for c in (join, alone))
     assert frame_hashes(ours) == frame_hashes(theirs)
     sound = decode_audio(ours)
     assert np.abs(sound).max() > 0.05, "the lecture speaks"
@@ -92,10 +94,10 @@ def test_beats_rendered_apart_merge_into_the_one_machine_lecture(tmp_path, env):
     edited = clone(tmp_path / "job-edited")
     fixture = edited / "tests" / "pipeline" / "fixture_beats.py"
     fixture.write_text(fixture.read_text() + "\n# an edit made on another machine\n")
-    done = scenes(edited, "render", "--lecture", LECTURE, "--beat", "Other", env=env)
+    done = scenes(edited, "render", "--lecture", LECTURE, "--beat", "Other", *lesson, env=env)
     assert done.returncode == 0, done.stderr
     before = published(join / "media")
-    refused = scenes(join, "merge", str(parts[0]), str(edited / "media"), "--lecture", LECTURE, env=env)
+    refused = scenes(join, "merge", str(parts[0]), str(edited / "media"), "--lecture", LECTURE, *lesson, env=env)
     assert refused.returncode == 2
     assert (f"{edited / 'media'}: 02-beats (Other): tests/pipeline/fixture_beats.py differs from this checkout"
             in refused.stderr), refused.stderr
