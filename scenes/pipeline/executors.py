@@ -39,8 +39,8 @@ __all__ = ["Executor", "LocalExecutor", "RayExecutor", "executor_from_spec", "EX
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Environment variables a unit needs from this process (the lesson, the narration, the worker's settings).
-SHIPPED_ENV = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS", "LECTURE_VOICE_CACHE",
-               "SCENES_WORKER_CONFIG")
+#: (Not the voice cache: a worker keeps its own, inside its copy; what a unit read comes back with it.)
+SHIPPED_ENV = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS", "SCENES_WORKER_CONFIG")
 
 #: What of this checkout is not shipped to a cluster's workers (renders, the virtualenv, history).
 NOT_SHIPPED = ["media/", ".venv/", ".git/", "node_modules/", "__pycache__/", ".pytest_cache/", ".hypothesis/"]
@@ -60,8 +60,12 @@ class Executor(ABC):
     name = ""
 
     @abstractmethod
-    def run(self, fn: Unit, staging: Path, cache: Path, *args: Any) -> dict:
-        """Run ``fn(staging, cache, *args)`` somewhere; its files end up in ``staging``, verified."""
+    def run(self, fn: Unit, staging: Path, cache: Path, *args: Any,
+            status: Callable[[str], None] | None = None) -> dict:
+        """Run ``fn(staging, cache, *args)`` somewhere; its files end up in ``staging``, verified.
+
+        ``status`` receives the unit's progress lines where they can reach it (here, not from a cluster).
+        """
 
     def default_jobs(self, units: int) -> int:
         """How many units to have running at once when the user did not say."""
@@ -82,8 +86,9 @@ class LocalExecutor(Executor):
 
     name = "local"
 
-    def run(self, fn: Unit, staging: Path, cache: Path, *args: Any) -> dict:
-        return fn(staging, cache, *args)
+    def run(self, fn: Unit, staging: Path, cache: Path, *args: Any,
+            status: Callable[[str], None] | None = None) -> dict:
+        return fn(staging, cache, *args, status=status)
 
 
 def _shipped(value: str, root: Path) -> str:
@@ -134,7 +139,8 @@ class RayExecutor(Executor):
     def default_jobs(self, units: int) -> int:
         return max(units, 1)  # every unit is handed to Ray at once; Ray places them
 
-    def run(self, fn: Unit, staging: Path, cache: Path, *args: Any) -> dict:
+    def run(self, fn: Unit, staging: Path, cache: Path, *args: Any,
+            status: Callable[[str], None] | None = None) -> dict:
         try:
             result, files, where = self._ray.get(self._task.remote(fn, args))
         except self._ray.exceptions.RayError as e:  # lost more often than Ray retries, or raised on the worker

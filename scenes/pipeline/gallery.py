@@ -15,14 +15,13 @@ looping GIFs. It works opened from disk and served by any static server:
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 
 from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, script_json
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -161,7 +160,7 @@ def _captions_json(folder: Path, manifest: dict) -> str:
                     "cues": [[c["start"], round(c["start"] + c["duration"], 3), c["title"]] for c in entry["chapters"]],
                 }
     # "</" would end the script element; JSON allows "<\/".
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(data)
 
 
 def render_gallery(manifest: dict, captions_json: str) -> str:

@@ -28,9 +28,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scenes.files import atomic_path, sha256_file
-from scenes.pipeline.build import (ROOT, Beat, BuildError, _build_lock, _stamp_path, check_beat, check_quality,
-                                   output_dir)
+from scenes.files import atomic_path, inside, sha256_file
+from scenes.pipeline.build import (ROOT, Beat, BuildError, _build_lock, _stamp_files, _stamp_path, check_beat,
+                                   check_quality, claimed, output_dir, refuse_foreign)
 from scenes.pipeline.travel import TravelError, bring_voice, copy_verified, voice_brought
 
 __all__ = ["Part", "check_part", "merge_parts"]
@@ -68,6 +68,9 @@ def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part
     carried = voice_brought(part / "voice", sources if isinstance(sources, list) else [], ROOT)
     # The voice the part brings is what this checkout's cache would hold: hash it as if it were here.
     hashes: dict[Path, str | None] = {here: sha256_file(brought) for brought, here in carried.items()}
+    listed = stamp.get("files") if isinstance(stamp, dict) else None
+    if isinstance(listed, dict) and (foreign := _foreign_name(beat, list(listed))) is not None:
+        return None, f"its stamp lists {foreign!r}, not a file of this beat"
     info, reason = check_beat(folder, beat, beat.fingerprint(quality), hashes)
     if info is None:
         if reason == "not rendered before":
@@ -80,17 +83,35 @@ def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part
     return Part(folder, beat, info, carried), ""
 
 
+def _foreign_name(beat: Beat, names: Sequence[str]) -> str | None:
+    """The first name a stamp lists that is not one of the beat's own files (MP4, captions, a section)."""
+    own = {f"{beat.slug}.mp4", f"{beat.slug}.srt"}
+    for name in names:
+        folder, _, leaf = str(name).partition("/")
+        if name not in own and not (folder == f"{beat.slug}.sections" and leaf and "/" not in leaf
+                                    and leaf not in {".", ".."}):
+            return str(name)
+    return None
+
+
 def _publish(part: Part, out: Path) -> None:
-    """Publish one verified beat into ``out`` (voice first, the stamp last)."""
-    bring_voice(part.carried)
+    """Publish one verified beat into ``out`` (voice first, the stamp last).
+
+    Nothing the build did not write is replaced or removed: a file in the way that
+    no stamp here records stops the merge (see :func:`scenes.pipeline.build.refuse_foreign`).
+    """
     stamp_file = _stamp_path(out, part.beat)
-    stamp_file.unlink(missing_ok=True)  # no stamp vouches for files being replaced
     files = part.stamp["files"]
+    owned = claimed(stamp_file, _stamp_files)
+    refuse_foreign(out / "beats", list(files), owned)
+    bring_voice(part.carried)
+    stamp_file.unlink(missing_ok=True)  # no stamp vouches for files being replaced
     for name, record in files.items():
-        copy_verified(part.folder / "beats" / name, out / "beats" / name, record)
+        copy_verified(part.folder / "beats" / name, inside(out / "beats", out / "beats" / name), record)
     sections = out / "beats" / f"{part.beat.slug}.sections"
     for stale in sections.glob("*") if sections.is_dir() else ():
-        if f"{sections.name}/{stale.name}" not in files:
+        name = f"{sections.name}/{stale.name}"
+        if name not in files and name in owned:
             stale.unlink()
     with atomic_path(stamp_file) as tmp:
         tmp.write_text(json.dumps(part.stamp, indent=2))
