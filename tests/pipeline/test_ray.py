@@ -14,12 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from scenes.files import decode_audio
 from scenes.pipeline.build import ROOT
 from scenes.pipeline.media import verify
 from scenes.pipeline.travel import TravelError, write_verified
-from tests.pipeline.test_build_faults import FIXTURE, frame_hashes
+from tests.pipeline.test_build_faults import FIXTURE, file_hash, frame_hashes
 
 ray_cluster_utils = pytest.importorskip("ray.cluster_utils", reason="Ray is installed by tools/setup.sh test")
 
@@ -35,15 +37,16 @@ def _parent(pid: int) -> int:
         return int(f.read().rsplit(")", 1)[1].split()[1])
 
 
-def rendering(scene: str) -> int | None:
-    """The pid of a render process of ``scene`` (``python -m scenes.pipeline.worker ... scene ...``), if any."""
+def rendering(scene: str, nodes: list) -> tuple[int, object] | None:
+    """A render process of ``scene`` on one of ``nodes`` (other builds on this machine may render one too)."""
     for entry in Path("/proc").iterdir():
         try:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
         if b"scenes.pipeline.worker" in argv and scene.encode() in argv:
-            return int(entry.name)
+            if (node := node_of(int(entry.name), nodes)) is not None:
+                return int(entry.name), node
     return None
 
 
@@ -74,10 +77,16 @@ def published_files_are_all_vouched_for(media: Path) -> None:
     assert found == set(records), found ^ set(records)
     assert all(verify(p, r) is None for p, r in records.items() if r is not None)
     assert not any((media / ".staging").rglob("*.*")), "no render's files are left in the staging folder"
+    sources = {s["path"]: s["sha256"] for stamp in (out / "beats").glob("*.json")
+               for s in json.loads(stamp.read_text())["sources"]}
+    for wav in (media / "voice").glob("*.wav"):  # what came back into the voice cache, each read by a beat
+        assert sources.get(str(wav.resolve())) == file_hash(wav), wav
 
 
 @pytest.mark.slow
 def test_a_cluster_renders_the_local_lecture_and_survives_a_lost_node(tmp_path, tiny_env):
+    # The beats speak; each media folder keeps its own voice cache (the workers, one in their copy).
+    env = {**{k: v for k, v in tiny_env.items() if k != "LECTURE_VOICE_CACHE"}, "LECTURE_VOICE": "flite:rms"}
     cluster = ray_cluster_utils.Cluster(initialize_head=True, connect=False,
                                         head_node_args={"num_cpus": 0, "include_dashboard": False})
     try:
@@ -85,14 +94,13 @@ def test_a_cluster_renders_the_local_lecture_and_survives_a_lost_node(tmp_path, 
         workers = [cluster.add_node(num_cpus=1, runtime_env_dir_name=f"runtime_resources_{i}") for i in (1, 2)]
         cluster.wait_for_nodes()
         media = tmp_path / "ray"
-        run = render(media, "KILL", "--executor", f"ray={cluster.address}", env=tiny_env)
+        run = render(media, "KILL", "--executor", f"ray={cluster.address}", env=env)
         deadline = time.monotonic() + 120
-        while (pid := rendering("Slow")) is None and run.poll() is None and time.monotonic() < deadline:
+        while (found := rendering("Slow", workers)) is None and run.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert pid is not None, "the slow beat never started rendering"
+        assert found is not None, "the slow beat never started rendering on a worker node"
         time.sleep(2)  # well into it
-        lost = node_of(pid, workers)
-        assert lost is not None, "the slow beat renders on a worker node"
+        _, lost = found
         cluster.remove_node(lost, allow_graceful=False)
         stdout, stderr = run.communicate(timeout=180)
         assert run.returncode == 0, stderr
@@ -107,11 +115,16 @@ def test_a_cluster_renders_the_local_lecture_and_survives_a_lost_node(tmp_path, 
         assert Path(where["cwd"]).resolve() != ROOT and "runtime_resources_" in where["cwd"], where
     published_files_are_all_vouched_for(media)
 
+    assert len(list((media / "voice").glob("*.wav"))) == 2, "the voice each unit read came back with it"
+
     local = tmp_path / "local"
-    alone = render(local, "KILL", env=tiny_env)
+    alone = render(local, "KILL", env=env)
     assert alone.wait(timeout=180) == 0, alone.stderr.read()
-    assert frame_hashes(media / "low" / "lecture.mp4") == frame_hashes(local / "low" / "lecture.mp4")
-    again = render(media, "KILL", env=tiny_env)  # the cluster's stamps hold on this machine
+    ours, theirs = media / "low" / "lecture.mp4", local / "low" / "lecture.mp4"
+    assert frame_hashes(ours) == frame_hashes(theirs)
+    sound = decode_audio(ours)
+    assert np.abs(sound).max() > 0.05 and np.array_equal(sound, decode_audio(theirs))
+    again = render(media, "KILL", env=env)  # the cluster's stamps (and the voice they read) hold on this machine
     assert again.wait(timeout=60) == 0 and again.stdout.read().count("up to date") == 2
 
 
