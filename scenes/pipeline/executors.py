@@ -33,14 +33,23 @@ from typing import Any
 
 from scenes.pipeline.travel import TravelError, safe_relative, write_verified
 
-__all__ = ["Executor", "LocalExecutor", "RayExecutor", "executor_from_spec", "EXECUTOR_HELP", "SHIPPED_ENV",
+__all__ = ["Executor", "LocalExecutor", "RayExecutor", "executor_from_spec", "EXECUTOR_HELP", "shipped_env",
            "NOT_SHIPPED", "RAY_RETRIES"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Environment variables a unit needs from this process (the lesson, the narration, the worker's settings).
-#: (Not the voice cache: a worker keeps its own, inside its copy; what a unit read comes back with it.)
-SHIPPED_ENV = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS", "SCENES_WORKER_CONFIG")
+def shipped_env() -> dict[str, str]:
+    """What a unit needs from this process's environment: the settings (lesson, voice, captions) and the
+    worker's overrides, paths inside this checkout made relative to it. Not the voice cache: a worker
+    keeps its own, inside its copy; what a unit read comes back with it."""
+    from scenes.pipeline.worker import OVERRIDES_ENV
+    from scenes.settings import CACHE_ENV, Settings
+
+    env = {k: v for k, v in Settings.from_env().to_env().items() if k != CACHE_ENV}
+    if OVERRIDES_ENV in os.environ:
+        env[OVERRIDES_ENV] = os.environ[OVERRIDES_ENV]
+    return {k: _shipped(v, ROOT) for k, v in env.items()}
+
 
 #: What of this checkout is not shipped to a cluster's workers (renders, the virtualenv, history).
 NOT_SHIPPED = ["media/", ".venv/", ".git/", "node_modules/", "__pycache__/", ".pytest_cache/", ".hypothesis/"]
@@ -128,7 +137,7 @@ class RayExecutor(Executor):
             import ray
         except ImportError:
             raise RuntimeError("--executor ray needs Ray: run make setup-ray (pip install -e '.[ray]')") from None
-        env = {k: _shipped(os.environ[k], ROOT) for k in SHIPPED_ENV if k in os.environ}
+        env = shipped_env()
         self._ray = ray
         self._started = not ray.is_initialized()
         if self._started:

@@ -17,8 +17,9 @@ taken if this checkout would have made it:
 That is :func:`~scenes.pipeline.build.check_beat`, run on the part against this
 checkout. A part that fails is refused, naming the part, the beat and why;
 then nothing at all is merged. Each file is copied beside its target,
-hashed again, and only then renamed into place; the stamp comes last, so a
-killed merge leaves no stamp vouching for files it did not see.
+hashed again, and only then renamed into place; the stamp is written first
+(it claims the names, as the build's does), so a killed merge leaves files
+the stamp does not match, and the beat is merged or rendered again.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scenes.files import atomic_path, inside, sha256_file
-from scenes.pipeline.build import (ROOT, Beat, BuildError, _build_lock, _stamp_files, _stamp_path, check_beat,
-                                   check_quality, claimed, output_dir, refuse_foreign)
+from scenes.pipeline.build import ROOT, Beat, BuildError, check_beat, check_quality
+from scenes.pipeline.claims import claimed, refuse_foreign, stamp_files
+from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.travel import TravelError, bring_voice, copy_verified, voice_brought
 
 __all__ = ["Part", "check_part", "merge_parts"]
@@ -59,7 +61,7 @@ def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part
         <path> (<why>)"``).
     """
     try:
-        stamp = json.loads(_stamp_path(folder, beat).read_text())
+        stamp = json.loads(MediaLayout(folder.parent, quality).stamp(beat).read_text())
     except FileNotFoundError:
         return None, "not in this part"
     except (OSError, ValueError):
@@ -71,7 +73,7 @@ def check_part(part: Path, folder: Path, beat: Beat, quality: str) -> tuple[Part
     listed = stamp.get("files") if isinstance(stamp, dict) else None
     if isinstance(listed, dict) and (foreign := _foreign_name(beat, list(listed))) is not None:
         return None, f"its stamp lists {foreign!r}, not a file of this beat"
-    info, reason = check_beat(folder, beat, beat.fingerprint(quality), hashes)
+    info, reason = check_beat(MediaLayout(folder.parent, quality), beat, beat.fingerprint(quality), hashes)
     if info is None:
         if reason == "not rendered before":
             return None, "not in this part"
@@ -94,27 +96,28 @@ def _foreign_name(beat: Beat, names: Sequence[str]) -> str | None:
     return None
 
 
-def _publish(part: Part, out: Path) -> None:
-    """Publish one verified beat into ``out`` (voice first, the stamp last).
+def _publish(part: Part, layout: MediaLayout) -> None:
+    """Publish one verified beat into ``layout`` (voice first, then its stamp, then its files).
 
     Nothing the build did not write is replaced or removed: a file in the way that
     no stamp here records stops the merge (see :func:`scenes.pipeline.build.refuse_foreign`).
     """
-    stamp_file = _stamp_path(out, part.beat)
+    stamp_file, beats = layout.stamp(part.beat), layout.beats
     files = part.stamp["files"]
-    owned = claimed(stamp_file, _stamp_files)
-    refuse_foreign(out / "beats", list(files), owned)
+    owned = claimed(stamp_file, stamp_files)
+    refuse_foreign(beats, list(files), owned)
     bring_voice(part.carried)
-    stamp_file.unlink(missing_ok=True)  # no stamp vouches for files being replaced
+    # The stamp first, as the build does: it claims every name below before one is written (a kill in
+    # between leaves files the stamp does not match, so the beat is rendered or merged again).
+    with atomic_path(stamp_file) as tmp:
+        tmp.write_text(json.dumps(part.stamp, indent=2))
     for name, record in files.items():
-        copy_verified(part.folder / "beats" / name, inside(out / "beats", out / "beats" / name), record)
-    sections = out / "beats" / f"{part.beat.slug}.sections"
+        copy_verified(part.folder / "beats" / name, inside(beats, beats / name), record)
+    sections = layout.sections(part.beat)
     for stale in sections.glob("*") if sections.is_dir() else ():
         name = f"{sections.name}/{stale.name}"
         if name not in files and name in owned:
             stale.unlink()
-    with atomic_path(stamp_file) as tmp:
-        tmp.write_text(json.dumps(part.stamp, indent=2))
 
 
 def merge_parts(parts: Sequence[Path], chosen: Sequence[Beat], quality: str, *, media: Path | None = None,
@@ -146,7 +149,7 @@ def merge_parts(parts: Sequence[Path], chosen: Sequence[Beat], quality: str, *, 
     """
     check_quality(quality)
     layout = layout or Path(quality)
-    out = output_dir(quality, media or ROOT / "media")
+    dest = MediaLayout.of(quality, media)
     for part in parts:
         if not Path(part).is_dir():
             raise BuildError(f"part {str(part)!r}: not a folder (a media folder another machine rendered into)")
@@ -162,15 +165,16 @@ def merge_parts(parts: Sequence[Path], chosen: Sequence[Beat], quality: str, *, 
                 refused.append(f"{part}: {beat.slug} ({beat.name}): {reason}")
     if refused:
         raise BuildError("refused, nothing merged:\n  " + "\n  ".join(refused))
-    with _build_lock(out, report):
-        missing = [b for b in chosen if b.order not in found and check_beat(out, b, b.fingerprint(quality))[0] is None]
+    with dest.lock(report):
+        missing = [b for b in chosen
+                   if b.order not in found and check_beat(dest, b, b.fingerprint(quality))[0] is None]
         if complete and missing:
             raise BuildError(f"no part holds {', '.join(b.slug for b in missing)} (and it is not up to date here); "
                              "nothing merged")
         for beat in chosen:
             if beat.order in found:
                 try:
-                    _publish(found[beat.order], out)
+                    _publish(found[beat.order], dest)
                 except TravelError as e:  # changed since it was checked: say so, as the build does
                     raise BuildError(f"{beat.slug}: {e}") from None
                 report(f"merged {beat.slug:<22} from {found[beat.order].folder} (stamp and files verified)")
