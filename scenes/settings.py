@@ -179,9 +179,12 @@ class Settings:
         :func:`recording_files` finds for the beat are hashed one by one, so
         a recording added, replaced or removed renders its beat again (and
         only its beat). The cache folder and the timeout are left out: they
-        change no frame.
+        change no frame. A lesson file inside the repository is named relative
+        to it, so the key is the same in every clone (a beat rendered in another
+        checkout merges here: ``python -m scenes merge``).
         """
-        return {"lesson": [self.lesson, _content_hash(self.lesson)], "overrides": list(self.overrides),
+        lesson = self.lesson.removeprefix(f"{ROOT}{os.sep}") if self.lesson else self.lesson
+        return {"lesson": [lesson, _content_hash(self.lesson)], "overrides": list(self.overrides),
                 "voice": self.voice, "captions": self.captions, "long audio": self.long_audio,
                 "recordings": {p.name: sha256_file(p) for p in recording_files(self.recordings, beat)}}
 

@@ -13,11 +13,13 @@ import argparse
 from pathlib import Path
 
 from scenes.pipeline.errors import BuildError
+from scenes.pipeline.executors import EXECUTOR_HELP
 from scenes.pipeline.layout import ROOT
 from scenes.pipeline.quality import QUALITY_NAMES
 from scenes.settings import CAPTION_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
 
 __all__ = ["positive_int", "seconds", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "MEDIA",
+           "EXECUTOR", "SUMMARY",
            "LECTURE", "FORCE", "LESSON_AND_VOICE", "settings_from_args"]
 
 
@@ -98,6 +100,12 @@ LECTURE = _group(lambda p: p.add_argument(
     "--lecture", default=None, metavar="MODULE[:LIST]",
     help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)"))
 #: ``--force``: render even what is up to date.
+EXECUTOR = _group(lambda p: p.add_argument("--executor", default=None, metavar="local|ray|ray=ADDRESS",
+                                           help=EXECUTOR_HELP))
+SUMMARY = _group(lambda p: (p.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                                           help="append a Markdown report of the run (e.g. $GITHUB_STEP_SUMMARY)"),
+                            p.add_argument("--artifact", default=None, metavar="NAME",
+                                           help="the CI artifact that holds the files, named in the summary")))
 FORCE = _group(lambda p: p.add_argument("--force", action="store_true", help="render even beats that are up to date"))
 
 
