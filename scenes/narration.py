@@ -794,6 +794,10 @@ class Block:
         Scene time at which it ended (set when the block closes).
     loop
         Whether the block's picture loops well: a GIF of the beat, a slide that repeats.
+    checkpoint
+        The question the block asks, if it is a checkpoint
+        (:meth:`neuron.checkpoints.Checkpoint.to_json`): it travels with the
+        block's record into every output.
     """
 
     id: str
@@ -803,6 +807,7 @@ class Block:
     audio: Audio | None = None
     end: float | None = None
     loop: bool = False
+    checkpoint: dict | None = None
     cues: list[Cue] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -88,7 +88,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LESSON_ENV = ("LECTURE_LESSON", "LECTURE_SET")
 
 #: The narration's variables (see :mod:`scenes.narration`): who speaks, burned-in captions.
-NARRATION_ENV = ("LECTURE_VOICE", "LECTURE_CAPTIONS")
+NARRATION_ENV = ("LECTURE_VOICE", "LECTURE_CAPTIONS", "LECTURE_CHECKPOINTS")
 
 #: Audio files a teacher may drop into a recordings folder.
 RECORDING_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a", ".opus")
@@ -508,7 +508,8 @@ def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: l
         block = by_id.get(section["name"], {})
         sections.append({"file": name, "block": section["name"], "start": round(start, 6),
                          "duration": round(seconds, 6), "notes": block.get("text", ""),
-                         "loop": bool(block.get("loop"))})
+                         "loop": bool(block.get("loop")),
+                         **({"checkpoint": block["checkpoint"]} if block.get("checkpoint") else {})})
         start += seconds
     old = folder.with_name(f".{folder.name}.old")
     shutil.rmtree(old, ignore_errors=True)

@@ -36,6 +36,8 @@ __all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
 
 #: The variables the film reads (set here for this process and every render worker).
 LESSON_VAR, SET_VAR, VOICE_VAR, CAPTIONS_VAR = "LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS"
+#: ``card`` or ``none``: the "pause and think" cards in the film (see :mod:`scenes.checkpoint_card`).
+CHECKPOINTS_VAR = "LECTURE_CHECKPOINTS"
 #: Who speaks when nothing is chosen: the most intelligible offline engine measured here (README).
 DEFAULT_VOICE = "flite:rms"
 
@@ -136,6 +138,8 @@ def choose(args: argparse.Namespace) -> Choice:
     os.environ[VOICE_VAR] = voice
     burn = getattr(args, "captions", "sidecar") == "burn"
     os.environ[CAPTIONS_VAR] = "burn" if burn else "sidecar"
+    asked = getattr(args, "checkpoints", "card") or "card"
+    os.environ[CHECKPOINTS_VAR] = asked
     try:  # the film reads the same variables: what it will refuse, refuse now, in one line
         from neuron.lessonfile import variant_from_environment
         from scenes.narration import voice_from_env
@@ -144,7 +148,7 @@ def choose(args: argparse.Namespace) -> Choice:
         voice_from_env()
     except (ValueError, RuntimeError) as e:
         raise BuildError(str(e)) from None
-    folder = variant.name + ("+burned-captions" if burn else "")
+    folder = variant.name + ("+burned-captions" if burn else "") + ("+no-checkpoints" if asked == "none" else "")
     media = getattr(args, "media", None)
     if folder != "default":
         media = (media or ROOT / "media") / folder
@@ -253,6 +257,8 @@ def _lesson_options() -> argparse.ArgumentParser:
                        help="your own recordings, one file per block named by its id (see: script)")
     voice.add_argument("--captions", choices=("sidecar", "burn"), default="sidecar",
                        help="burn: also draw the captions into the picture (own folder)")
+    voice.add_argument("--checkpoints", choices=("card", "none"), default="card",
+                       help="none: leave the 'pause and think' question cards out of the film (own folder)")
     return common
 
 

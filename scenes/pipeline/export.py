@@ -232,7 +232,8 @@ def _sections(beat: Beat, folder: Path, published: Sequence[dict], offset: float
     """A beat's published sections (see the build's stamp) as a clip's: paths made whole, times shifted."""
     return tuple({"video": str(folder / s["file"]), "block": s["block"], "notes": s["notes"],
                   "chapter": beat.order, "title": beat.title, "start": round(offset + s["start"], 3),
-                  "duration": s["duration"], "loop": bool(s.get("loop"))} for s in published)
+                  "duration": s["duration"], "loop": bool(s.get("loop")),
+                  **({"checkpoint": s["checkpoint"]} if s.get("checkpoint") else {})} for s in published)
 
 
 def _source(r: BeatResult) -> ClipSource:

@@ -310,7 +310,8 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
         "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),
                     "end": round(b.end if b.end is not None else b.start + b.duration, 6),
-                    "loop": bool(getattr(b, "loop", False))}
+                    "loop": bool(getattr(b, "loop", False)),
+                    **({"checkpoint": b.checkpoint} if getattr(b, "checkpoint", None) else {})}
                    for b in getattr(scene, "blocks", [])],
     }
 
