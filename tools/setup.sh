@@ -3,7 +3,8 @@
 # missing it only checks (a few seconds).
 #
 #   tools/setup.sh          system packages for rendering, .venv, editable install
-#   tools/setup.sh test     the same, plus Chromium for the gallery page's browser test
+#   tools/setup.sh test     the same, plus Chromium for the pages' browser tests and the
+#                           test-only npm packages of tests/js (scorm-again, axe-core)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ esac
 # the lecture's font (DejaVu Sans) and its default voice (flite, offline speech).
 packages=(libpango1.0-dev pkg-config texlive-latex-extra dvisvgm fonts-dejavu-core flite)
 [ "$purpose" = test ] && packages+=(chromium)
+[ "$purpose" = test ] && ! command -v node >/dev/null 2>&1 && packages+=(nodejs npm)
 
 PYTHON=${PYTHON:-python3}
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
@@ -61,4 +63,15 @@ if [ "$want" != "$have" ]; then
     exit 1
   fi
   echo "$want" > .venv/.installed
+fi
+
+# Test-only JavaScript, installed exactly as locked, again only when the lock changed.
+if [ "$purpose" = test ]; then
+  want_js=$(sha256sum tests/js/package-lock.json | cut -d' ' -f1)
+  have_js=$(cat tests/js/node_modules/.installed 2>/dev/null || true)
+  if [ "$want_js" != "$have_js" ]; then
+    echo "setup: installing tests/js (npm ci)"
+    npm ci --prefix tests/js --no-audit --no-fund > .venv/npm.log 2>&1 || { tail -n 20 .venv/npm.log >&2; exit 1; }
+    echo "$want_js" > tests/js/node_modules/.installed
+  fi
 fi

@@ -38,6 +38,8 @@ __all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
 LESSON_VAR, SET_VAR, VOICE_VAR, CAPTIONS_VAR = "LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS"
 #: ``card`` or ``none``: the "pause and think" cards in the film (see :mod:`scenes.checkpoint_card`).
 CHECKPOINTS_VAR = "LECTURE_CHECKPOINTS"
+#: The SCORM packages' mastery score (see :mod:`scenes.pipeline.scorm`).
+MASTERY_VAR = "LECTURE_MASTERY_SCORE"
 #: Who speaks when nothing is chosen: the most intelligible offline engine measured here (README).
 DEFAULT_VOICE = "flite:rms"
 
@@ -155,6 +157,14 @@ def choose(args: argparse.Namespace) -> Choice:
     return Choice(variant.name, voice, burn, media)
 
 
+def mastery(text: str) -> str:
+    """argparse type for ``--mastery-score``: a whole percent 0-100, or ``none``."""
+    value = text.strip().lower()
+    if value != "none" and not (value.isdigit() and 0 <= int(value) <= 100):
+        raise argparse.ArgumentTypeError(f"must be a whole percent 0-100 or none, got {text!r}")
+    return value
+
+
 def _voice_spec(args: argparse.Namespace) -> str:
     chosen = [(flag, v) for flag, v in (("--voice", getattr(args, "voice", None)),
                                         ("--voice-cmd", getattr(args, "voice_cmd", None)),
@@ -201,6 +211,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from scenes.pipeline.export import export
 
     args.media = choose(args).media
+    if args.mastery_score is not None:
+        os.environ[MASTERY_VAR] = args.mastery_score
     select_beats(args.beats)  # raises before anything is written
     started = time.perf_counter()
     manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
@@ -286,6 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="export only this beat (scene name or slug); repeatable")
     export.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     export.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
+    export.add_argument("--mastery-score", type=mastery, default=None, metavar="PERCENT",
+                        help="the SCORM packages' mastery score, 0-100 (percent of checkpoints right), "
+                             "or none (default: 80)")
     export.set_defaults(func=cmd_export)
 
     preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet",

@@ -30,6 +30,7 @@ from scenes.pipeline.build import (
     render_beats,
     select_beats,
 )
+from scenes.pipeline import scorm as _scorm  # noqa: F401  (registers the SCORM packages as formats)
 from scenes.pipeline.formats import FORMATS, SETTINGS, ClipSource, Job
 from scenes.pipeline.gallery import write_gallery
 from scenes.pipeline.media import atomic_path, file_record, verify

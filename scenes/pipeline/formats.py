@@ -32,6 +32,7 @@ from PIL import Image
 from scenes.pipeline.audio import decode_audio, has_audio
 from scenes.pipeline.build import BuildError
 from scenes.pipeline.chapters import chapters_vtt, with_chapters
+from scenes.pipeline.questions import checkpoints_vtt, lecture_checkpoints
 from scenes.pipeline.media import VideoInfo, atomic_path, concat_videos, probe, read_srt, sha256_file, srt_to_vtt
 from scenes.pipeline.slides import Slide, write_pptx, write_slides_html
 from scenes.pipeline.transcript import write_transcript
@@ -391,6 +392,11 @@ class Format:
             raise BuildError(f"unknown format {name!r}; known: {', '.join(cls.registry)}") from None
 
     @classmethod
+    def fingerprint(cls) -> Any:
+        """What of this format goes into every clip's key: its :attr:`version` (and any setting it reads)."""
+        return cls.version
+
+    @classmethod
     def applies(cls, src: ClipSource) -> bool:
         """Whether ``src`` gets a file in this format."""
         return src.kind in cls.kinds
@@ -522,14 +528,34 @@ class TranscriptPage(NarratedLectureFormat):
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
         paragraphs = [{"chapter": s["chapter"], "block_id": s["block"], "start": s["start"],
-                       "duration": s["duration"], "text": s["notes"]} for s in job.src.sections if s["notes"]]
+                       "duration": s["duration"], "text": s["notes"],
+                       **({"checkpoint": s["checkpoint"]} if s.get("checkpoint") else {})}
+                      for s in job.src.sections if s["notes"]]
         write_transcript(job.src.chapters, paragraphs, job.path("transcript"), job.src.title,
                          video_href=job.path("mp4").name)
         return {"paragraphs": len(paragraphs)}
 
 
+class Checkpoints(NarratedLectureFormat):
+    """The lecture's checkpoints as a WebVTT ``kind="metadata"`` track (JSON cues), beside captions and chapters."""
+
+    name, suffix, label, media_type = "checkpoints", ".checkpoints.vtt", "Checkpoints", "text/vtt"
+
+    @classmethod
+    def applies(cls, src: ClipSource) -> bool:
+        return super().applies(src) and any(s.get("checkpoint") for s in src.sections)
+
+    @classmethod
+    def write(cls, job: Job) -> dict[str, Any]:
+        found = lecture_checkpoints(job.src.sections)
+        with _publish(job.path("checkpoints")) as tmp:
+            tmp.write_text(checkpoints_vtt(found), encoding="utf-8")
+        return {"checkpoints": len(found)}
+
+
 def _slides(src: ClipSource) -> list[Slide]:
-    return [Slide(Path(s["video"]), s["title"], s["notes"], s["chapter"], s["block"], s.get("loop", False))
+    return [Slide(Path(s["video"]), s["title"], s["notes"], s["chapter"], s["block"], s.get("loop", False),
+                  s.get("checkpoint"))
             for s in src.sections]
 
 
@@ -560,4 +586,5 @@ FORMATS = Format.registry
 
 def FORMAT_VERSIONS() -> dict[str, int]:
     """Each format's version (part of every clip's key)."""
-    return {name: fmt.version for name, fmt in FORMATS.items()}
+    return {name: fmt.fingerprint() for name, fmt in FORMATS.items()}
+

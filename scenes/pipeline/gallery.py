@@ -23,6 +23,7 @@ from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, read_checkpoints_vtt
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -160,6 +161,12 @@ def _captions_json(folder: Path, manifest: dict) -> str:
                     "vtt": entry["files"]["chapters"]["name"],
                     "cues": [[c["start"], round(c["start"] + c["duration"], 3), c["title"]] for c in entry["chapters"]],
                 }
+            if "checkpoints" in entry["files"]:
+                found = read_checkpoints_vtt(folder / entry["files"]["checkpoints"]["name"])
+                data[entry["slug"]]["checkpoints"] = {
+                    "vtt": entry["files"]["checkpoints"]["name"], "list": found,
+                    "cues": [[c["time"], c["end"], json.dumps(c, ensure_ascii=False)] for c in found],
+                }
     # "</" would end the script element; JSON allows "<\/".
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
@@ -193,9 +200,9 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="color-scheme" content="dark"><link rel="icon" href="data:,"><title>{escape(manifest["title"])} · clips</title>'
-        f"<style>{CSS}</style></head><body>{''.join(parts)}"
+        f"<style>{CSS}{QUIZ_CSS}</style></head><body>{''.join(parts)}"
         f'<script type="application/json" id="captions">{captions_json}</script>'
-        f"<script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
+        f"<script>{QUIZ_JS}</script><script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
     )
 
 
@@ -288,6 +295,10 @@ JS = """
     if (!clip) continue;
     if (clip.cues.length) addTrack(video, clip, "captions", "English", "showing");
     if (clip.chapters) addTrack(video, clip.chapters, "chapters", "Chapters", "hidden");
+    if (clip.checkpoints) {  // a metadata track beside captions and chapters; the quiz pauses at each
+      addTrack(video, clip.checkpoints, "metadata", "Checkpoints", "hidden");
+      window.LectureQuiz.attach(video, clip.checkpoints.list);
+    }
   }
 
   for (const button of document.querySelectorAll("button.link")) {

@@ -29,6 +29,7 @@ import av
 
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND
 from scenes.pipeline.media import atomic_path, probe
+from scenes.pipeline.questions import question_html
 
 __all__ = ["Slide", "write_slides_html", "render_slides_html", "write_pptx", "first_frame_png", "KEYS"]
 
@@ -52,6 +53,10 @@ class Slide:
         Which narrated block this is, stable across renders.
     loop
         Play the video over and over instead of holding its last frame.
+    checkpoint
+        The question the block asks, if it is a checkpoint: the HTML slides
+        add a question slide after it (the answer revealed with ``A``), the
+        PowerPoint a question slide and an answer slide (answer in the notes).
 
     Examples
     --------
@@ -65,6 +70,7 @@ class Slide:
     chapter: int
     block_id: str
     loop: bool = False
+    checkpoint: dict | None = None
 
 
 #: The player's keys, as shown in its help line and README (clickers send PageDown/PageUp).
@@ -73,6 +79,7 @@ KEYS = {
     "previous": ("←", "PageUp", "P"),
     "first / last": ("Home", "End"),
     "replay": ("R",),
+    "reveal the answer": ("A",),
     "speaker notes": ("S",),
     "full screen": ("F",),
 }
@@ -106,12 +113,38 @@ def _section(i: int, slide: Slide, data: bytes, upcoming: Slide | None) -> str:
     )
 
 
+def _answer_text(cp: dict) -> str:
+    """The answer and why, for speaker notes."""
+    right = next(c for c in cp["choices"] if c["correct"])
+    return f"Answer: {right['id'].upper()}, {right['text']}. {right['feedback']}"
+
+
+def _question_section(i: int, slide: Slide) -> str:
+    """A slide with the block's question, its answer folded until ``A`` (or a click) opens it."""
+    cp = slide.checkpoint
+    return (
+        f'<section class="slide question-slide" id="slide-{i}" data-chapter="{slide.chapter}" '
+        f'data-block="{escape(slide.block_id)}-question" data-title="{escape(slide.title)}" '
+        f'aria-roledescription="slide" aria-label="{i}: question">'
+        f'<div class="question-body">{question_html(cp, heading="h2")}<p class="reveal-hint">'
+        f'<kbd>A</kbd> reveals the answer</p></div>'
+        f'<aside class="notes" aria-label="Speaker notes"><h3><span class="num">{slide.chapter}</span>'
+        f'{escape(slide.title)} <small>slide {i}</small></h3>{_notes_html(_answer_text(cp))}</aside></section>'
+    )
+
+
 def render_slides_html(slides: Sequence[Slide], title: str) -> str:
     """The presentation's HTML, every slide's video read and inlined."""
     if not slides:
         raise ValueError("a presentation needs at least one slide")
-    sections = "".join(_section(i, s, Path(s.video).read_bytes(), slides[i] if i < len(slides) else None)
-                       for i, s in enumerate(slides, 1))
+    parts, n = [], 0
+    for k, s in enumerate(slides):
+        n += 1
+        parts.append(_section(n, s, Path(s.video).read_bytes(), slides[k + 1] if k + 1 < len(slides) else None))
+        if s.checkpoint:
+            n += 1
+            parts.append(_question_section(n, s))
+    sections = "".join(parts)
     keys = " · ".join(f"{' '.join(f'<kbd>{k}</kbd>' for k in ks)} {what}" for what, ks in KEYS.items())
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -146,7 +179,7 @@ def write_slides_html(slides: Sequence[Slide], target: Path, title: str) -> dict
     with atomic_path(target) as tmp:
         tmp.write_text(page, encoding="utf-8")
         size = tmp.stat().st_size
-    return {"slides": len(slides), "bytes": size,
+    return {"slides": len(slides) + sum(bool(s.checkpoint) for s in slides), "bytes": size,
             "video_bytes": sum(os.stat(s.video).st_size for s in slides)}
 
 
@@ -158,6 +191,15 @@ html,body{margin:0;height:100%%;background:var(--bg);color:var(--text);overflow:
 #deck{position:fixed;inset:0 0 var(--bar) 0;background:var(--bg)}
 body.notes-on #deck{bottom:calc(var(--bar) + 32vh)}
 .slide{display:none;position:absolute;inset:0}
+.question-slide .question-body{position:absolute;inset:0;display:flex;flex-direction:column;justify-content:center;
+  padding:4vh 8vw;font-size:clamp(1rem,2.6vw,2rem)}
+.question-slide .checkpoint-lead{margin:0;font-size:.6em;text-transform:uppercase;letter-spacing:.08em;color:var(--accent)}
+.question-slide .checkpoint-question{margin:.4em 0;font-weight:600}
+.question-slide .checkpoint-choices{list-style:none;padding:0;display:grid;grid-template-columns:1fr 1fr;gap:.3em 2em}
+.question-slide .key{font-weight:700;color:var(--accent);margin-right:.4em}
+.question-slide details summary{cursor:pointer;color:var(--accent)}
+.question-slide details ul{font-size:.6em;color:var(--muted)}
+.question-slide .reveal-hint{font-size:.5em;color:var(--muted)}
 .slide.current{display:block}
 .slide video{display:block;width:100%%;height:100%%;object-fit:contain;background:var(--bg)}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);white-space:nowrap}
@@ -233,6 +275,7 @@ JS = r"""
   }
 
   function play(v) {
+    if (!v) return;
     const started = v.play();
     if (!started) return;
     started.then(() => { hint.hidden = true; }).catch(err => {
@@ -253,9 +296,11 @@ JS = r"""
     slides.forEach((_, k) => { if (Math.abs(k - i) > 1) unload(k); });
     const v = load(i);
     load(i + 1);
-    v.loop = slide.hasAttribute("data-loop");
-    v.currentTime = 0;
-    play(v);
+    if (v) {
+      v.loop = slide.hasAttribute("data-loop");
+      v.currentTime = 0;
+      play(v);
+    }
     const n = i + 1;
     where.innerHTML = "";
     const num = Object.assign(document.createElement("span"), {className: "num", textContent: slide.dataset.chapter});
@@ -277,6 +322,11 @@ JS = r"""
     notesButton.setAttribute("aria-pressed", String(on));
   }
 
+  function reveal() {  // a question slide: open its answer
+    const answer = slides[current].querySelector("details.checkpoint-answer");
+    if (answer) answer.open = true;
+  }
+
   function toggleFullscreen() {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     else document.documentElement.requestFullscreen().catch(() => {});
@@ -288,7 +338,7 @@ JS = r"""
     ArrowLeft: () => go(current - 1), PageUp: () => go(current - 1), p: () => go(current - 1),
     ArrowUp: () => go(current - 1), Backspace: () => go(current - 1),
     Home: () => go(0), End: () => go(slides.length - 1),
-    r: () => go(current), s: toggleNotes, f: toggleFullscreen,
+    r: () => go(current), s: toggleNotes, f: toggleFullscreen, a: reveal,
   };
 
   document.addEventListener("keydown", e => {
@@ -405,8 +455,26 @@ def write_pptx(slides: Sequence[Slide], target: Path, title: str,
         _play_on_entry(movie, slide.loop)
         movies += 1
         page.notes_slide.notes_text_frame.text = slide.notes
+        if slide.checkpoint:  # the question, then the answer; the answer in both slides' notes
+            cp, answer = slide.checkpoint, _answer_text(slide.checkpoint)
+            choices = [f"{c['id'].upper()}   {c['text']}" for c in cp["choices"]]
+            for lines in ([cp["question"], *choices], [answer, *(f"{c['id'].upper()}: {c['feedback']}"
+                                                            for c in cp["choices"] if not c["correct"])]):
+                text_page = prs.slides.add_slide(blank)
+                text_page.background.fill.solid()
+                text_page.background.fill.fore_color.rgb = background
+                body = text_page.shapes.add_textbox(Emu(int(width * 0.06)), Emu(int(height * 0.1)),
+                                                    Emu(int(width * 0.88)), Emu(int(height * 0.8))).text_frame
+                body.word_wrap = True
+                for n, line in enumerate(lines):
+                    para = body.paragraphs[0] if n == 0 else body.add_paragraph()
+                    run = para.add_run()
+                    run.text = line
+                    run.font.size = Pt(28 if n == 0 else 22)
+                    run.font.color.rgb = RGBColor(0xE8, 0xEA, 0xF0) if n == 0 else muted
+                text_page.notes_slide.notes_text_frame.text = answer
     with atomic_path(target) as tmp:
         prs.save(str(tmp))
         size = tmp.stat().st_size
-    return {"slides": len(slides), "movies": movies, "bytes": size,
+    return {"slides": len(prs.slides), "movies": movies, "bytes": size,
             "video_bytes": sum(os.stat(s.video).st_size for s in slides)}

@@ -19,6 +19,7 @@ from typing import Any
 from scenes.pipeline.chapters import chapter_link, gallery_link, seconds_text
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
 from scenes.pipeline.media import atomic_path
+from scenes.pipeline.questions import question_html
 
 __all__ = ["render_transcript", "write_transcript", "paragraphs_from_captions"]
 
@@ -57,6 +58,10 @@ def paragraphs_from_captions(chapters: Sequence[Mapping[str, Any]], captions: Se
 def _paragraph(p: Mapping[str, Any], video_href: str, gallery_href: str) -> str:
     start = float(p["start"])
     at = clock(start)
+    if p.get("checkpoint"):  # the question in place, its answer folded
+        return (f'<div class="para question" id="block-{escape(str(p["block_id"]))}" data-start="{seconds_text(start)}">'
+                f'<a class="at" href="{escape(gallery_link(start, page=gallery_href))}" '
+                f'title="Play the lecture from {at}">{at}</a>{question_html(p["checkpoint"])}</div>')
     return (
         f'<p class="para" id="block-{escape(str(p["block_id"]))}" data-start="{seconds_text(start)}">'
         f'<a class="at" href="{escape(gallery_link(start, page=gallery_href))}" '
@@ -172,6 +177,14 @@ a{color:var(--accent)}
   padding:0 .5rem}
 .para .file:hover{color:var(--accent);border-color:var(--accent)}
 .para:target{background:#1f3a35;border-radius:6px}
+.question{grid-template-columns:3.6rem 1fr}
+.checkpoint{border:1px solid var(--accent);border-radius:8px;padding:.6rem .9rem}
+.checkpoint-lead{margin:0;font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
+.checkpoint-question{margin:.3rem 0;font-weight:600}
+.checkpoint-choices{list-style:none;margin:.2rem 0 .5rem;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1.4rem}
+.checkpoint .key{font-weight:700;color:var(--accent);margin-right:.3rem}
+.checkpoint-answer summary{cursor:pointer;color:var(--accent)}
+.checkpoint-answer ul{margin:.3rem 0;padding-left:1.2rem;color:var(--muted)}
 [hidden]{display:none!important}
 ::highlight(filter){background:%(accent)s;color:var(--bg)}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
