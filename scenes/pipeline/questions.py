@@ -150,9 +150,8 @@ QUIZ_JS = r"""
       const feedback = el("p", {className: "quiz-feedback", role: "status", "aria-live": "polite"});
       const buttons = cp.choices.map(c => el("button", {type: "button", className: "quiz-choice",
                                                          "data-choice": c.id},
-        el("span", {className: "key", "aria-hidden": "true"}, c.id.toUpperCase()),
+        el("span", {className: "key"}, c.id.toUpperCase()), " ",
         c.text));
-      buttons.forEach((b, i) => b.setAttribute("aria-label", `${cp.choices[i].id.toUpperCase()}: ${cp.choices[i].text}`));
       const skip = el("button", {type: "button", className: "skip"}, "Skip");
       const go = el("button", {type: "button", className: "continue", hidden: true}, "Continue");
       const dialog = el("div", {className: "quiz", role: "dialog", "aria-modal": "true", "aria-labelledby": qid,
