@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,39 @@ def test_the_pptx_has_a_question_then_an_answer_slide(lecture):
     assert right["text"] in answer.notes_slide.notes_text_frame.text
     assert right["text"] in question.notes_slide.notes_text_frame.text
     assert texts
+
+
+# -- end to end: a real render through the build and the export ------------------------------------
+FIXTURE = Path(__file__).with_name("fixture_beats.py")
+
+
+@pytest.mark.slow
+def test_a_beats_checkpoint_travels_from_the_render_to_the_export(tmp_path, tiny_env):
+    from neuron import LESSON
+    from neuron.checkpoints import checkpoints
+    from scenes.pipeline.build import beats, render_beats
+    from scenes.pipeline.export import export_results
+
+    media = tmp_path / "media"
+    results = render_beats(beats(f"{FIXTURE}:ASKS"), "low", media=media, jobs=1, report=lambda line: None)
+    stamp = json.loads((media / "low" / "beats" / f"{results[1].beat.slug}.json").read_text())
+    asked = [s for s in stamp["sections"] if s.get("checkpoint")]
+    assert [s["checkpoint"] for s in asked] == [checkpoints(LESSON)["sigma-prime"].to_json()]
+    manifest = export_results(results, "low", media=media, report=lambda line: None)
+    clips = media / "low" / "clips"
+    [cp] = read_checkpoints_vtt(clips / manifest["lecture"]["files"]["checkpoints"]["name"])
+    tiny = manifest["clips"][0]["duration"]
+    assert cp["id"] == "sigma-prime"
+    assert cp["time"] == pytest.approx(tiny + asked[0]["start"], abs=1e-3)
+    assert cp["end"] == pytest.approx(cp["time"] + asked[0]["duration"], abs=1e-3)
+    assert {"scorm12", "scorm2004", "checkpoints"} <= set(manifest["lecture"]["files"])
+
+
+def test_checkpoints_none_is_part_of_every_beats_fingerprint(monkeypatch):
+    from scenes.pipeline.build import beats
+
+    beat = beats(f"{FIXTURE}:ASKS")[1]
+    monkeypatch.setenv("LECTURE_CHECKPOINTS", "card")
+    shown = beat.fingerprint("low")
+    monkeypatch.setenv("LECTURE_CHECKPOINTS", "none")
+    assert beat.fingerprint("low") != shown
