@@ -56,3 +56,10 @@ def test_every_card_fits_above_the_caption_band(cp_id, tiny_config):
     assert abs(card.get_left()[0]) <= config.frame_width / 2 and card.get_right()[0] <= config.frame_width / 2
     texts = [m for m in card.get_family() if isinstance(m, Text)]
     assert {c.text for c in checkpoints(LESSON)[cp_id].choices} <= {t.original_text for t in texts}
+
+
+def test_the_voice_reads_powers_of_ten_in_words():
+    from scenes.narration import spoken
+
+    assert spoken("D: 3.44×10⁻⁴⁵.") == "D: 3.44 times ten to the minus 45."
+    assert spoken("2×10¹²") == "2 times ten to the 12"
