@@ -26,8 +26,9 @@ CHAPTERS = [{"order": 1, "slug": "01-a", "title": "The setup", "start": 0.0, "du
 TITLE = "Checkpoint lecture"
 
 
-def make_lecture(folder: Path) -> tuple[dict, list[dict]]:
-    """Export the lecture into ``folder / "clips"``; return the manifest and the checkpoints asked (with times)."""
+def make_lecture(folder: Path) -> tuple[dict, list[dict], ClipSource]:
+    """Export the lecture into ``folder / "clips"``; return the manifest, the checkpoints asked (with times)
+    and the lecture's source."""
     src_dir = folder / "src"
     src_dir.mkdir(parents=True)
     found = checkpoints(Lesson())
@@ -48,4 +49,4 @@ def make_lecture(folder: Path) -> tuple[dict, list[dict]]:
     manifest = export_clips([src], folder / "clips", "low", report=lambda line: None)
     asked = [{**s["checkpoint"], "time": s["start"], "end": s["start"] + s["duration"]}
              for s in sections if "checkpoint" in s]
-    return manifest, asked
+    return manifest, asked, src

@@ -19,12 +19,12 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="module")
 def lecture(tmp_path_factory):
     folder = tmp_path_factory.mktemp("outputs")
-    manifest, asked = make_lecture(folder)
-    return folder / "clips", manifest, asked
+    manifest, asked, src = make_lecture(folder)
+    return folder / "clips", manifest, asked, src
 
 
 def test_the_metadata_track_holds_each_checkpoint_at_its_time(lecture):
-    clips, manifest, asked = lecture
+    clips, manifest, asked, _ = lecture
     text = (clips / "lecture.checkpoints.vtt").read_text(encoding="utf-8")
     assert text.startswith("WEBVTT") and "00:00:03.000 --> 00:00:06.000" in text
     found = read_checkpoints_vtt(clips / "lecture.checkpoints.vtt")
@@ -34,7 +34,7 @@ def test_the_metadata_track_holds_each_checkpoint_at_its_time(lecture):
 
 
 def test_the_gallery_pauses_and_asks_over_the_video(browser, lecture):
-    clips, _, asked = lecture
+    clips, _, asked, _ = lecture
     cp = asked[0]
     with serve(clips) as base:
         page, errors = open_page(browser, base + "index.html")
@@ -72,7 +72,7 @@ def test_the_gallery_pauses_and_asks_over_the_video(browser, lecture):
 
 
 def test_the_transcript_asks_in_place_with_the_answer_folded(lecture):
-    clips, _, asked = lecture
+    clips, _, asked, _ = lecture
     page = (clips / "lecture.transcript.html").read_text(encoding="utf-8")
     for cp in asked:
         at = page.index(f'id="checkpoint-{cp["id"]}"')
@@ -84,7 +84,7 @@ def test_the_transcript_asks_in_place_with_the_answer_folded(lecture):
 
 
 def test_the_slides_add_a_question_slide_whose_answer_opens_on_a_key(browser, lecture):
-    clips, _, asked = lecture
+    clips, _, asked, _ = lecture
     page, errors = open_page(browser, (clips / "lecture.slides.html").as_uri())
     n = page.locator("section.slide").count()
     assert n == 5 + len(asked)
@@ -102,7 +102,7 @@ def test_the_slides_add_a_question_slide_whose_answer_opens_on_a_key(browser, le
 def test_the_pptx_has_a_question_then_an_answer_slide(lecture):
     from pptx import Presentation
 
-    clips, _, asked = lecture
+    clips, _, asked, _ = lecture
     prs = Presentation(str(clips / "lecture.pptx"))
     texts = [" ".join(s.shapes[0].text_frame.text.split()) if s.shapes[0].has_text_frame else "" for s in prs.slides]
     assert len(prs.slides) == 5 + 2 * len(asked)

@@ -48,15 +48,16 @@ def lecture(tmp_path_factory):
     if not (JS / "scorm-again" / "dist").is_dir():
         pytest.fail("scorm-again is not installed: run tools/setup.sh test")
     folder = tmp_path_factory.mktemp("scorm")
-    manifest, asked = make_lecture(folder)
-    return folder / "clips", manifest, asked
+    manifest, asked, src = make_lecture(folder)
+    return folder / "clips", manifest, asked, src
 
 
-def unpack(lecture, version: str, tmp_path: Path) -> Path:
-    clips, manifest, _ = lecture
+def unpack(lecture, version: str, tmp_path: Path, package: Path | None = None) -> Path:
+    """The package (the export's, or ``package``) unzipped under ``lms/pkg`` beside the harness and the runtime."""
+    clips, manifest, _, _ = lecture
     name = "scorm12" if version == "1.2" else "scorm2004"
     site = tmp_path / "lms"
-    with zipfile.ZipFile(clips / manifest["lecture"]["files"][name]["name"]) as z:
+    with zipfile.ZipFile(package or clips / manifest["lecture"]["files"][name]["name"]) as z:
         z.extractall(site / "pkg")
     script, cls, api = RUNTIME[version]
     shutil.copy(JS / "scorm-again" / "dist" / script, site / script)
@@ -69,7 +70,7 @@ def from_manifest(site: Path, version: str) -> dict:
     root = ET.parse(site / "pkg" / "imsmanifest.xml").getroot()
     if version == "1.2":
         score = root.find(".//{http://www.adlnet.org/xsd/adlcp_rootv1p2}masteryscore")
-        return {"core": {"student_data": {}}, "student_data": {"mastery_score": score.text}} if score is not None else {}
+        return {"student_data": {"mastery_score": score.text}} if score is not None else {}
     measure = root.find(".//{http://www.imsglobal.org/xsd/imsss}minNormalizedMeasure")
     return {"scaled_passing_score": measure.text} if measure is not None else {}
 
@@ -249,3 +250,38 @@ def test_the_manifest_lists_every_file_the_launch_page_needs(lecture, tmp_path, 
                                 re.S).group(1))
     referenced |= {data["video"], *data["tracks"].values()}
     assert referenced <= listed, referenced - listed
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_without_a_mastery_score_the_lecture_is_just_completed(browser, lecture, tmp_path, monkeypatch, version):
+    from scenes.pipeline.formats import Job
+    from scenes.pipeline.scorm import MASTERY_ENV, write_package
+
+    clips, _, asked, src = lecture
+    monkeypatch.setenv(MASTERY_ENV, "none")
+    target = tmp_path / "package.zip"
+    assert write_package(Job(src, clips), version, target)["mastery_score"] is None
+    site = unpack(lecture, version, tmp_path, target)
+    assert from_manifest(site, version) == {}
+    with serve(site) as base:
+        page, errors, blocked, frame, sco = launch(browser, site, base, version)
+        answer_all(page, frame, sco, asked, lambda cp: cp["answer"])
+        seek_to_end_and_close(page, sco)
+        cmi = page.evaluate("() => window.cmi()")
+        page.close()
+    facts = core(cmi, version)
+    assert facts["status"] == ("completed" if version == "1.2" else ("completed", "unknown"))
+    assert float(facts["score"]["raw"]) == len(asked)
+    assert not blocked and not errors, (blocked, errors)
+
+
+def test_a_bad_mastery_score_is_one_line(monkeypatch):
+    from scenes.pipeline.build import BuildError
+    from scenes.pipeline.scorm import MASTERY_ENV, mastery_score
+
+    monkeypatch.setenv(MASTERY_ENV, "120")
+    with pytest.raises(BuildError, match=r"^LECTURE_MASTERY_SCORE: mastery score must be a whole percent 0-100 "
+                                         r"or none, got '120'$"):
+        mastery_score()
+    monkeypatch.setenv(MASTERY_ENV, "60")
+    assert mastery_score() == 60
