@@ -15,6 +15,8 @@ import neuron_reference as ref
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = {"default": None, "big-eta": ROOT / "lessons" / "big-eta.toml"}
+#: Overrides that move every number the questions use (input, target, both starts).
+MOVED = ["x=0.8", "y=0.2", "good.w=0.5", "bad.w=3", "bad.b=1.5"]
 
 _SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -65,8 +67,10 @@ def expected(lesson: Lesson) -> dict[str, dict[str, float]]:
     return out
 
 
-@pytest.fixture(params=list(LESSONS), scope="module")
+@pytest.fixture(params=[*LESSONS, "moved"], scope="module")
 def lesson(request) -> Lesson:
+    if request.param == "moved":
+        return load_variant(None, MOVED).lesson
     return load_variant(LESSONS[request.param]).lesson
 
 
@@ -137,3 +141,11 @@ def test_round_trip_and_spoken():
     for cp in checkpoints(Lesson()).values():
         assert Checkpoint.from_json(cp.to_json()) == cp
         assert cp.question in cp.spoken and all(c.text in cp.spoken for c in cp.choices)
+
+
+def test_a_lesson_that_moves_every_parameter_moves_every_question():
+    default = checkpoints(Lesson())
+    moved = checkpoints(load_variant(None, MOVED).lesson)
+    for cp_id, cp in default.items():
+        assert moved[cp_id].question != cp.question, cp_id
+        assert [c.text for c in moved[cp_id].choices] != [c.text for c in cp.choices], cp_id
