@@ -381,7 +381,7 @@ PLAYER_JS = r"""
   for (const [start, , title] of data.chapters) {
     const button = Object.assign(document.createElement("button"), {type: "button", textContent: title});
     button.addEventListener("click", () => { video.currentTime = start; video.play().catch(() => {}); });
-    list.appendChild(Object.assign(document.createElement("li"), {}, {})).appendChild(button);
+    list.appendChild(document.createElement("li")).appendChild(button);
   }
 })();
 """
