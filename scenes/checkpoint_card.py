@@ -19,6 +19,7 @@ from scenes.style import (
     BACKGROUND,
     BODY_SIZE,
     LABEL_SIZE,
+    SMALL_SIZE,
     MUTED_COLOR,
     OUTPUT_COLOR,
     SUBTITLE_SIZE,
@@ -68,7 +69,7 @@ class CheckpointCard(VGroup):
                                                                                           buff=0.14)
         self.choices = VGroup(*(self._choice(c.id, c.text) for c in checkpoint.choices))
         self.choices.arrange_in_grid(cols=2, buff=(1.2, 0.3), cell_alignment=LEFT)
-        self.hint = words("Pause the video, choose, then play on.", size=LABEL_SIZE - 4, color=MUTED_COLOR)
+        self.hint = words("Pause the video, choose, then play on.", size=SMALL_SIZE, color=MUTED_COLOR)
         content = VGroup(self.heading, self.question, self.choices, self.hint).arrange(DOWN, aligned_edge=LEFT,
                                                                                        buff=0.35)
         top, bottom = config.frame_height / 2 - 0.25, caption_band_top() + 0.15
