@@ -14,7 +14,7 @@ from typing import NoReturn
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["shown", "fail", "real", "positive", "fraction", "whole", "target", "reals"]
+__all__ = ["shown", "fail", "real", "positive", "fraction", "whole", "target", "reals", "safe_name", "name_chars", "NAME_RULE"]
 
 _repr = reprlib.Repr()
 _repr.maxstring = _repr.maxother = 60
@@ -30,6 +30,51 @@ def shown(value: object) -> str:
 def fail(name: str, allowed: str, value: object) -> NoReturn:
     """Raise the one-line ValueError: ``"<name> must be <allowed>, got <value>"``."""
     raise ValueError(f"{name} must be {allowed}, got {shown(value)}")
+
+
+#: What a name that becomes a file or folder name may be (said in every refusal).
+NAME_RULE = "a name of at most 120 letters, digits and . _ , = + - not starting with a dot"
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._,=+-")
+
+
+def name_chars(text: str) -> str:
+    """``text`` with each character that :func:`safe_name` refuses replaced by ``_``."""
+    return "".join(c if c in _NAME_CHARS else "_" for c in text)
+
+
+def safe_name(what: str, value: object, *, replace: bool = False) -> str:
+    """``value`` if it can name a file or folder inside another one, else a one-line ValueError.
+
+    The one rule for every name the build turns into a path (a lesson's
+    name, a variant's folder, a beat's slug, a block's id): not empty, not
+    ``.`` or ``..``, no leading dot (hidden files are the build's own), no
+    separator, only the characters of :data:`NAME_RULE`, at most 120 of them.
+
+    Parameters
+    ----------
+    what
+        What the name is, for the message (``"lesson name"``).
+    value
+        The candidate name.
+    replace
+        Replace each character outside the rule with ``_`` first (a file's
+        stem becoming a folder name); the result is then checked as usual.
+
+    Examples
+    --------
+    >>> safe_name("lesson name", "big eta", replace=True)
+    'big_eta'
+    >>> safe_name("lesson name", "..")
+    Traceback (most recent call last):
+    ...
+    ValueError: lesson name must be a name of at most 120 letters, digits and . _ , = + - not starting with a dot, got '..'
+    """
+    if not isinstance(value, str):
+        fail(what, NAME_RULE, value)
+    name = name_chars(value) if replace else value
+    if not name or name.startswith(".") or len(name) > 120 or not set(name) <= _NAME_CHARS:
+        fail(what, NAME_RULE, value)
+    return name
 
 
 def _is_real(value: object) -> bool:

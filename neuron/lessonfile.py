@@ -36,14 +36,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from neuron.checks import fail
+from neuron.checks import fail, name_chars, safe_name
 from neuron.parameters import Lesson, Start, Sweep, TargetSweep
 
 __all__ = ["LESSON_VAR", "SET_VAR", "Variant", "load_variant", "variant_from_environment"]
@@ -53,7 +52,6 @@ LESSON_VAR = "LECTURE_LESSON"
 #: Environment variable holding overrides, separated by ``;``.
 SET_VAR = "LECTURE_SET"
 
-_SAFE = re.compile(r"[^A-Za-z0-9._,=+-]")
 
 
 @dataclass(frozen=True)
@@ -157,6 +155,26 @@ def _read(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path.name}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ValueError(f"{path.name}: invalid TOML: {e}") from None
+    except RecursionError:
+        raise ValueError(f"{path.name}: {_too_deep(path.read_text(encoding='utf-8', errors='replace'))}") from None
+
+
+#: How deep ``[`` and ``{`` may nest in one value (a lesson value is a number or a list of numbers).
+MAX_NESTING = 16
+
+
+def _too_deep(text: str) -> str:
+    """Why TOML ``text`` could not be read for its nesting: the key whose value nests too deeply."""
+    for line in text.splitlines():
+        key, eq, value = line.partition("=")
+        depth = deepest = 0
+        for c in value:
+            depth += (c in "[{") - (c in "]}")
+            deepest = max(deepest, depth)
+        if eq and deepest > MAX_NESTING:
+            return (f"key {key.strip()!r}: value nested {deepest} deep, more than {MAX_NESTING} "
+                    "(a lesson value is a number or a list of numbers)")
+    return f"values nested more than {MAX_NESTING} deep (a lesson value is a number or a list of numbers)"
 
 
 def _override(flat: dict[str, Any], item: str) -> tuple[str, Any]:
@@ -179,6 +197,8 @@ def _override(flat: dict[str, Any], item: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         raise ValueError(f"override {item!r}: {text!r} is not a TOML value (e.g. 0.3, 3, [0.5, 0.1])") from None
+    except RecursionError:
+        raise ValueError(f"override {key}=...: {_too_deep(f'{key} = {text}')}") from None
     try:
         _assign(flat, dotted, value, node)
     except ValueError as e:
@@ -203,10 +223,10 @@ def _text(value: Any) -> str:
 def _suffix(applied: Sequence[tuple[str, Any]]) -> str:
     """A short stable folder-safe text for the overrides: readable, or hashed when it cannot be."""
     text = "+".join(f"{k}={_text(v)}" for k, v in applied)
-    safe = _SAFE.sub("_", text)
+    safe = name_chars(text)
     if safe != text or len(safe) > 40:
         safe = f"{safe[:24]}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
-    return safe
+    return safe_name("overrides", safe)
 
 
 def load_variant(path: str | Path | None = None, overrides: Sequence[str] = ()) -> Variant:
@@ -242,10 +262,11 @@ def load_variant(path: str | Path | None = None, overrides: Sequence[str] = ()) 
     name = "default"
     if source is not None:
         doc = _read(source)
-        name = _SAFE.sub("_", source.stem)
         try:
             if "name" in doc:
-                name = _file_name(doc.pop("name"))
+                name = safe_name("name", doc.pop("name"))
+            else:
+                name = safe_name("the file's stem (or a name = \"...\" in it)", source.stem, replace=True)
             schema = _schema()
             for key, value in doc.items():
                 if key not in schema:
@@ -264,13 +285,6 @@ def load_variant(path: str | Path | None = None, overrides: Sequence[str] = ()) 
     if applied:
         name = f"{name}+{_suffix(applied)}"
     return Variant(name, lesson, sweep, targets, source, tuple(overrides))
-
-
-def _file_name(value: object) -> str:
-    """The ``name`` of a lesson file: a folder-safe word."""
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
-        fail("name", "a folder-safe name (letters, digits, '.', '_', '-')", value)
-    return value
 
 
 def variant_from_environment(environ: Mapping[str, str] | None = None) -> Variant:

@@ -152,7 +152,7 @@ class LectureScene(Scene):
 
     def tear_down(self) -> None:
         """Name blocks left silent for want of a recording; give the movie a full-length audio track."""
-        self.narrator.report_missing(type(self).__name__)
+        self.missing_recordings = self.narrator.report_missing(type(self).__name__)
         writer = self.renderer.file_writer
         spec = getattr(writer, "output_spec", None)
         if self.narrator.speaks and not config.dry_run and spec is not None and spec.is_video:

@@ -1,4 +1,4 @@
-"""Files the film and the pipeline both write and read: atomic writes, hashes, audio as samples.
+"""Files the film and the pipeline both write and read: atomic writes, hashes, audio as samples, confinement.
 
 The narration's voice cache and the pipeline's published files are written
 the same way (:func:`atomic_path`), checked the same way (:func:`sha256_file`)
@@ -19,10 +19,36 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["RATE", "atomic_path", "sha256_file", "decode_audio"]
+__all__ = ["RATE", "OutsideError", "inside", "atomic_path", "sha256_file", "decode_audio"]
 
 #: Sample rate of all audio the lecture handles (Opus runs at 48 kHz).
 RATE = 48_000
+
+
+class OutsideError(ValueError):
+    """A path built from input would lead outside the folder it must stay in."""
+
+
+def inside(root: str | os.PathLike, path: str | os.PathLike, what: str = "media folder") -> Path:
+    """``path`` if it resolves inside ``root`` (symbolic links and ``..`` followed), else :class:`OutsideError`.
+
+    Every folder the build writes is checked with this before anything is
+    written into it: a name built from input (a lesson's stem, a variant, a
+    beat's slug, a block's id) can never lead out of the chosen media folder.
+
+    Examples
+    --------
+    >>> inside("/tmp/media", "/tmp/media/low/beats")
+    PosixPath('/tmp/media/low/beats')
+    >>> inside("/tmp/media", "/tmp/media/../low")
+    Traceback (most recent call last):
+    ...
+    scenes.files.OutsideError: refusing to write '/tmp/media/../low': it is outside the media folder '/tmp/media'
+    """
+    top, where = Path(root).resolve(), Path(path).resolve()
+    if where != top and top not in where.parents:
+        raise OutsideError(f"refusing to write {str(path)!r}: it is outside the {what} {str(root)!r}")
+    return Path(path)
 
 
 @contextmanager

@@ -29,8 +29,10 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,8 +40,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
+import av
+import av.error
 import numpy as np
 
+from neuron.checks import safe_name
 from scenes.files import RATE, atomic_path, decode_audio, sha256_file
 
 __all__ = [
@@ -54,6 +59,12 @@ __all__ = [
     "VOICE_ENV",
     "CACHE_ENV",
     "CAPTIONS_ENV",
+    "TIMEOUT_ENV",
+    "LONG_AUDIO_ENV",
+    "DEFAULT_TIMEOUT",
+    "VoiceError",
+    "voice_timeout",
+    "longest_voice",
     "INPUTS",
     "Cue",
     "cues",
@@ -102,6 +113,15 @@ VOICE_ENV = "LECTURE_VOICE"
 CACHE_ENV = "LECTURE_VOICE_CACHE"
 #: Environment: ``burn`` draws the captions into the picture as well.
 CAPTIONS_ENV = "LECTURE_CAPTIONS"
+#: Environment: seconds a speech command may take for one block (default :data:`DEFAULT_TIMEOUT`).
+TIMEOUT_ENV = "LECTURE_VOICE_TIMEOUT"
+#: Environment: ``1`` accepts audio far longer than its block's words could need.
+LONG_AUDIO_ENV = "LECTURE_LONG_AUDIO"
+#: Seconds a speech command may take for one block unless :data:`TIMEOUT_ENV` says otherwise.
+DEFAULT_TIMEOUT = 120.0
+#: Audio longer than this many times its words' reading time (and than :data:`LONG_FLOOR`) is refused.
+LONG_FACTOR = 4.0
+LONG_FLOOR = 10.0
 
 #: Every audio file read by renders in this process (cache entries, recordings).
 INPUTS: set[Path] = set()
@@ -535,12 +555,75 @@ class _Cache:
         return Audio(wav, record["duration"], pauses)
 
     def make(self, key: str, source: Path, about: dict) -> Audio:
-        """Process the audio file ``source`` into the entry ``key``."""
-        samples = decode_audio(source, SAMPLE_RATE)
+        """Process the audio file ``source`` into the entry ``key``.
+
+        Raises
+        ------
+        VoiceError
+            If ``source`` is not audio FFmpeg can read, or holds none.
+        """
+        try:
+            samples = decode_audio(source, SAMPLE_RATE)
+        except av.error.FFmpegError as e:
+            raise VoiceError(f"not audio FFmpeg can read ({e.strerror or e})") from None
         if not len(samples):
-            raise ValueError(f"{source} holds no audio")
+            raise VoiceError("it holds no audio")
         samples, pauses = _process(samples)
         return self.put(key, samples, pauses, about)
+
+
+class VoiceError(RuntimeError):
+    """A voice could not give a block its audio; the message is one line naming the block and why."""
+
+
+def voice_timeout() -> float:
+    """Seconds a speech command may take for one block: :data:`TIMEOUT_ENV`, else :data:`DEFAULT_TIMEOUT`."""
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{TIMEOUT_ENV}: the voice timeout must be a number of seconds > 0, got {raw!r}")
+    return value
+
+
+def longest_voice(text: str) -> float:
+    """The longest audio a block of ``text`` may have: :data:`LONG_FACTOR` × its reading time, at least :data:`LONG_FLOOR` s."""
+    return max(LONG_FLOOR, LONG_FACTOR * len(text) / READING_CPS)
+
+
+def _audio_seconds(path: Path) -> float | None:
+    """The length of the audio in ``path`` from its header (nothing decoded), if it says."""
+    try:
+        with av.open(str(path)) as container:
+            if container.duration is not None:
+                return container.duration / av.time_base
+            stream = container.streams.audio[0] if container.streams.audio else None
+            if stream is not None and stream.duration is not None and stream.time_base:
+                return float(stream.duration * stream.time_base)
+    except (av.error.FFmpegError, IndexError):
+        return None
+    return None
+
+
+def _check_length(seconds: float, text: str) -> None:
+    """Refuse audio far longer than ``text`` could need, unless :data:`LONG_AUDIO_ENV` allows it."""
+    limit = longest_voice(text)
+    if seconds > limit and os.environ.get(LONG_AUDIO_ENV, "").strip() not in {"1", "yes", "true"}:
+        raise VoiceError(f"its audio lasts {seconds:.1f} s, far longer than its {len(text)} characters could need "
+                         f"(limit {limit:.1f} s: {LONG_FACTOR:g}x their reading time at {READING_CPS:g} "
+                         f"characters/s, at least {LONG_FLOOR:g} s); pass --allow-long-audio to keep it")
+
+
+def _admit(cache: _Cache, key: str, source: Path, text: str, about: dict) -> Audio:
+    """The cache entry ``key`` made from ``source``, after checking its length before decoding it."""
+    seconds = _audio_seconds(source)
+    if seconds is not None:
+        _check_length(seconds, text)
+    found = cache.make(key, source, about)
+    _check_length(found.duration, text)
+    return found
 
 
 # -- voices -------------------------------------------------------------------------
@@ -603,11 +686,12 @@ class Voice:
         """Blocks this voice had no audio for although it should have (recordings); forgets them."""
         return []
 
-    def report_missing(self, beat: str) -> None:
-        """One warning line naming the blocks of ``beat`` left silent for want of audio."""
+    def report_missing(self, beat: str) -> list[str]:
+        """One warning line naming the blocks of ``beat`` left silent for want of audio; return their ids."""
         missing = self.missing()
         if missing:
             log.warning("%s: no recording for %s: silent, paced for reading", beat, ", ".join(missing))
+        return missing
 
 
 class Silent(Voice):
@@ -630,27 +714,102 @@ class _Synthesiser(Voice):
         """Write the engine's speech of ``text`` to ``wav``."""
         raise NotImplementedError
 
+    #: How the engine is named in messages (the command line for ``cmd``).
+    @property
+    def what(self) -> str:
+        return self.name
+
     def audio(self, block_id: str, text: str) -> Audio | None:
         words = spoken(text)
         cache = _Cache(cache_dir())
         key = self.cache_key(words)
-        found = cache.get(key)
-        if found is None:
-            with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
-                raw = Path(tmp) / "speech.wav"
-                self.synthesise(words, raw)
-                if not raw.exists() or raw.stat().st_size == 0:
-                    raise RuntimeError(f"{self!r} wrote no audio for {block_id}")
-                found = cache.make(key, raw, {"engine": self.name, "voice": self.arg, "text": words})
+        try:
+            found = cache.get(key)
+            if found is not None:
+                _check_length(found.duration, text)
+            else:
+                with tempfile.TemporaryDirectory(prefix="voice-") as tmp:
+                    raw = Path(tmp) / "speech.wav"
+                    self.block = block_id
+                    self.synthesise(words, raw)
+                    if not raw.exists() or raw.stat().st_size == 0:
+                        raise VoiceError("it wrote no audio")
+                    found = _admit(cache, key, raw, text, {"engine": self.name, "voice": self.arg, "text": words})
+        except VoiceError as e:
+            raise VoiceError(f"block {block_id}: {self.what}: {e}") from None
         INPUTS.add(found.path)
         return found
 
+    def run(self, command: list[str] | str, stdin: str = "", shell: bool = False) -> None:
+        """Run the engine for the current block, supervised.
 
-def _run(command: list[str] | str, what: str, stdin: str | None = None, shell: bool = False) -> None:
-    done = subprocess.run(command, input=stdin, text=True, capture_output=True, shell=shell, timeout=300)
-    if done.returncode != 0:
-        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
-        raise RuntimeError(f"{what} failed (exit {done.returncode}): {last[0]}")
+        The command runs in a process group of its own, its words on standard
+        input; its progress is logged every few seconds; after
+        :func:`voice_timeout` seconds, or if this process is interrupted, the
+        whole group is ended (a shell's children too).
+
+        Raises
+        ------
+        VoiceError
+            On a timeout or a non-zero exit, with the last lines the command printed.
+        """
+        limit = voice_timeout()
+        with tempfile.TemporaryFile() as words, tempfile.TemporaryFile() as said:
+            words.write(stdin.encode("utf-8"))
+            words.seek(0)
+            proc = subprocess.Popen(command, stdin=words, stdout=said, stderr=subprocess.STDOUT, shell=shell,
+                                    start_new_session=True)
+            started = time.monotonic()
+            told = 0.0
+            try:
+                while True:
+                    try:
+                        code = proc.wait(timeout=0.5)
+                        break
+                    except subprocess.TimeoutExpired:
+                        spent = time.monotonic() - started
+                        if spent > limit:
+                            _end_group(proc)
+                            raise VoiceError(f"no audio after {limit:g} s, so it was stopped "
+                                             f"(--voice-timeout SECONDS allows longer){_tail(said)}") from None
+                        if spent >= told + 5.0:
+                            told = spent
+                            log.warning("%s: voice still working after %.0f s (%s)", getattr(self, "block", "?"),
+                                        spent, self.what)
+            except BaseException:
+                _end_group(proc)
+                raise
+            if code != 0:
+                raise VoiceError(f"failed (exit {code}){_tail(said) or ', and printed nothing'}")
+
+
+def _end_group(proc: subprocess.Popen) -> None:
+    """End ``proc``'s whole process group: TERM, then KILL what is left after a second."""
+    for sig, grace in ((signal.SIGTERM, 1.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                break
+            proc.poll()
+            time.sleep(0.05)
+        else:
+            continue
+        break
+    proc.poll()
+
+
+def _tail(output, lines: int = 3) -> str:
+    """``: <its last lines>`` of what a command printed (joined by `` | ``), or ``""``."""
+    output.seek(0)
+    text = output.read()[-4000:].decode("utf-8", errors="replace")
+    last = [ln.strip() for ln in text.splitlines() if ln.strip()][-lines:]
+    return (": " + " | ".join(last)) if last else ""
 
 
 @lru_cache(maxsize=None)
@@ -680,7 +839,7 @@ class Flite(_Synthesiser):
     def synthesise(self, text: str, wav: Path) -> None:
         script = wav.with_suffix(".txt")
         script.write_text(text, encoding="utf-8")
-        _run(["flite", "-voice", self.arg, "-f", str(script), "-o", str(wav)], "flite")
+        self.run(["flite", "-voice", self.arg, "-f", str(script), "-o", str(wav)])
 
 
 class EspeakNG(_Synthesiser):
@@ -694,7 +853,7 @@ class EspeakNG(_Synthesiser):
         _need("espeak-ng", "espeak-ng")
 
     def synthesise(self, text: str, wav: Path) -> None:
-        _run(["espeak-ng", "-v", self.arg, "-w", str(wav), "--stdin"], "espeak-ng", stdin=text)
+        self.run(["espeak-ng", "-v", self.arg, "-w", str(wav), "--stdin"], stdin=text)
 
 
 class Command(_Synthesiser):
@@ -713,9 +872,13 @@ class Command(_Synthesiser):
         if "{wav}" not in argument:
             raise ValueError(f"{VOICE_ENV}: cmd:<template> must contain {{wav}}, got {argument!r}")
 
+    @property
+    def what(self) -> str:
+        return f"voice command {self.arg!r}"
+
     def synthesise(self, text: str, wav: Path) -> None:
         command = self.arg.replace("{wav}", shlex.quote(str(wav))).replace("{text}", shlex.quote(text))
-        _run(command, f"voice command {self.arg!r}", stdin=text, shell=True)
+        self.run(command, stdin=text, shell=True)
 
 
 class Recordings(Voice):
@@ -739,7 +902,15 @@ class Recordings(Voice):
 
     def file(self, block_id: str) -> Path | None:
         """The recording of ``block_id``, if there is one."""
+        safe_name("block id", block_id)
         return next((p for s in self.SUFFIXES if (p := self.folder / f"{block_id}{s}").is_file()), None)
+
+    def files(self) -> list[Path]:
+        """Every file in the folder this voice could read (by its suffix), whatever its name."""
+        try:
+            return sorted(p for p in self.folder.iterdir() if p.is_file() and p.suffix.lower() in self.SUFFIXES)
+        except OSError:
+            return []
 
     def audio(self, block_id: str, text: str) -> Audio | None:
         source = self.file(block_id)
@@ -749,8 +920,14 @@ class Recordings(Voice):
         INPUTS.add(source.resolve())
         cache = _Cache(cache_dir())
         key = _Cache.key("recording", sha256_file(source))
-        return cache.get(key) or cache.make(key, source, {"engine": "recording", "voice": str(source),
-                                                          "text": text})
+        try:
+            found = cache.get(key)
+            if found is not None:
+                _check_length(found.duration, text)
+                return found
+            return _admit(cache, key, source, text, {"engine": "recording", "voice": str(source), "text": text})
+        except VoiceError as e:
+            raise VoiceError(f"block {block_id}: recording {str(source)!r}: {e}") from None
 
     def missing(self) -> list[str]:
         out, self._missing = self._missing, []

@@ -49,16 +49,18 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from neuron.checks import safe_name
+from scenes.files import inside
 from scenes.pipeline.audio import RATE, decode_audio, has_audio
 from scenes.pipeline.quality import QUALITIES
-from scenes.pipeline.media import (atomic_path, concat_srt, concat_videos, file_record, probe, read_srt,
-                                   sha256_file, verify, write_srt)
+from scenes.pipeline.media import (atomic_path, concat_srt, concat_videos, file_record, intact, probe, read_srt,
+                                   sealed, sha256_file, verify, write_srt)
 
 __all__ = [
     "ROOT",
@@ -171,7 +173,7 @@ class Beat:
     def __post_init__(self) -> None:
         module = Path(inspect.getfile(self.scene)).stem  # s01_setup
         name = module.split("_", 1)[-1].replace("_", "-")
-        object.__setattr__(self, "slug", f"{self.order:02d}-{name}")
+        object.__setattr__(self, "slug", safe_name("beat slug", f"{self.order:02d}-{name}", replace=True))
 
     @property
     def name(self) -> str:
@@ -375,7 +377,7 @@ def check_beat(out: Path, beat: Beat, key: str, hashes: dict[Path, str | None] |
     stamp = _stamp_path(out, beat)
     try:
         info = json.loads(stamp.read_text())
-        if not isinstance(info, dict) or not isinstance(info.get("duration"), (int, float)):
+        if not intact(info) or not isinstance(info.get("duration"), (int, float)):
             raise ValueError("not a stamp")
     except FileNotFoundError:
         return None, "not rendered before"
@@ -411,8 +413,56 @@ def check_beat(out: Path, beat: Beat, key: str, hashes: dict[Path, str | None] |
     return info, ""
 
 
+class _Everything(frozenset):
+    """The claim of a record that exists but cannot be read: every name the build would write there is ours."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+EVERYTHING = _Everything()
+
+
+def claimed(record: Path, names: Callable[[dict], Iterable[str]]) -> frozenset[str]:
+    """The names (relative to ``record``'s folder) that a stamp or manifest says the build wrote.
+
+    Empty when there is no such record; :data:`EVERYTHING` when it exists but
+    cannot be read (a damaged stamp is still the build's: what it would write
+    there is the build's to replace). ``names`` lists them from the parsed record.
+    """
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        return frozenset(names(data)) if intact(data) else EVERYTHING
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return EVERYTHING
+
+
+def refuse_foreign(folder: Path, names: Iterable[str], owned: frozenset[str]) -> None:
+    """Stop, with one line, before replacing a file in ``folder`` that the build did not write.
+
+    Raises
+    ------
+    BuildError
+        Naming the first file in the way that ``owned`` does not list.
+    """
+    for name in names:
+        path = folder / name
+        if name not in owned and (path.exists() or path.is_symlink()):
+            raise BuildError(f"{_shown(path)}: a file the build did not write is in the way (no stamp or manifest "
+                             "of the build records it); move it elsewhere: the build never replaces what it did "
+                             "not make")
+
+
+def _stamp_files(stamp: dict) -> list[str]:
+    files = stamp.get("files") or {}
+    return [str(name) for name in files] if isinstance(files, dict) else []
+
+
 def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = False,
-               checked: tuple[dict | None, str] | None = None) -> BeatResult:
+               checked: tuple[dict | None, str] | None = None,
+               report: Callable[[str], None] = lambda line: None) -> BeatResult:
     """Render ``beat`` in its own manim process and publish its MP4 and captions.
 
     Unless ``force``, a beat that :func:`check_beat` finds up to date is
@@ -425,32 +475,37 @@ def render_one(beat: Beat, quality: str, out: Path, media: Path, force: bool = F
         return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False, facts=info.get("worker"),
                           sections=info.get("sections") or [],
                           files=info.get("files"))
-    staging = media / ".staging" / quality / beat.slug
+    staging = inside(media, media / ".staging" / quality / beat.slug)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        return _render_and_publish(beat, quality, out, media, staging, key, reason)
+        return _render_and_publish(beat, quality, out, media, staging, key, reason, report)
     finally:  # rendered, failed or refused by the disk: the staging folder goes (a kill leaves it to clean_stale)
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def _render_and_publish(beat: Beat, quality: str, out: Path, media: Path, staging: Path, key: str,
-                        reason: str) -> BeatResult:
+                        reason: str, report: Callable[[str], None]) -> BeatResult:
     video, captions = _beat_files(out, beat)
     stamp_file = _stamp_path(out, beat)
+    folder = video.parent / f"{beat.slug}.sections"
+    for path in (video, captions, stamp_file, folder, out / "logs"):
+        inside(media, path)
+    # Nothing of the user's is replaced: every name about to be written must be the build's own.
+    owned = claimed(stamp_file, _stamp_files)
+    in_folder = [f"{folder.name}/{p.name}" for p in folder.iterdir()] if folder.is_dir() else []
+    refuse_foreign(out / "beats", [video.name, captions.name, *in_folder], owned)
     log = out / "logs" / f"{beat.slug}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # The worker takes the scene's file, so scenes from outside scenes/ render too.
     cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(beat.file), beat.name, quality,
-           str(staging), str(media / ".tex" / beat.file.stem)]
+           str(staging), str(inside(media, media / ".tex" / beat.file.stem))]
     started = time.perf_counter()
-    with open(log, "w") as log_file:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                              env={**os.environ, **WORKER_ENV})
+    code = run_worker(cmd, log, lambda line: report(f"  {beat.slug}: {line}"))
     wall = time.perf_counter() - started
     facts = _worker_facts(log)
     produced = Path(facts["video"]) if facts else None
-    if proc.returncode != 0 or produced is None or not produced.exists():
+    if code != 0 or produced is None or not produced.exists():
         raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
     (video.parent).mkdir(parents=True, exist_ok=True)
     srt_file = produced.with_suffix(".srt")
@@ -458,38 +513,104 @@ def _render_and_publish(beat: Beat, quality: str, out: Path, media: Path, stagin
     if not srt_file.exists():
         srt_file.write_text("")
     sources = facts.pop("sources", None)
-    # The old stamp goes first: a stamp never vouches for files it did not see published.
-    stamp_file.unlink(missing_ok=True)
-    files = {}
-    sections = _publish_sections(beat, out, produced, Path(facts.pop("sections", "")), facts.get("blocks", []), files)
-    for source, target in ((produced, video), (srt_file, captions)):
-        files[target.name] = file_record(source)
-        with atomic_path(target) as tmp:
-            shutil.move(source, tmp)
-    stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
-             "quality": quality, "render_seconds": round(wall, 2), "settings": _settings(beat, quality),
-             "sources": sources, "files": files, "sections": sections, "worker": facts}
-    with atomic_path(stamp_file) as tmp:
-        tmp.write_text(json.dumps(stamp, indent=2))
+    files: dict[str, dict] = {}
+    parts = folder.with_name(f".{folder.name}.part")  # filled, then swapped in whole
+    try:
+        sections = _stage_sections(beat, parts, produced, Path(facts.pop("sections", "")),
+                                   facts.get("blocks", []), files)
+        for source, target in ((produced, video), (srt_file, captions)):
+            files[target.name] = file_record(source)
+        stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
+                 "quality": quality, "render_seconds": round(wall, 2), "settings": _settings(beat, quality),
+                 "sources": sources, "files": files, "sections": sections, "worker": facts}
+        # The stamp first: it claims every name below as the build's before one is written (a kill
+        # in between leaves files the stamp does not match, so the beat is rendered again).
+        with atomic_path(stamp_file) as tmp:
+            tmp.write_text(sealed(stamp))
+        if sections:
+            _swap_in(parts, folder)
+        for source, target in ((produced, video), (srt_file, captions)):
+            with atomic_path(target) as tmp:
+                shutil.move(source, tmp)
+    finally:  # a full disk or a kill signal: no half-filled folder stays behind
+        shutil.rmtree(parts, ignore_errors=True)
     return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files,
                       sections=sections)
 
 
-def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: list[dict],
-                      files: dict[str, dict]) -> list[dict]:
-    """Publish the beat's sections (one per narrated block) with their share of the sound.
+#: Environment variable naming the file descriptor a worker writes its progress lines to.
+STATUS_FD_ENV = "LECTURE_STATUS_FD"
+
+
+def run_worker(cmd: Sequence[str], log: Path, status: Callable[[str], None]) -> int:
+    """Run one render worker: its output into ``log``, its progress lines (voice, warnings) to ``status``.
+
+    If this thread is interrupted or the build fails while the worker runs,
+    the worker is asked to stop (SIGTERM: it ends its own speech command)
+    and killed if it has not within ten seconds: no process outlives the build.
+    """
+    read, write = os.pipe()
+    try:
+        with open(log, "w") as log_file:
+            proc = subprocess.Popen(list(cmd), cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                                    env={**os.environ, **WORKER_ENV, STATUS_FD_ENV: str(write)}, pass_fds=(write,))
+    finally:
+        os.close(write)
+    _LIVE.add(proc)
+    with os.fdopen(read, encoding="utf-8", errors="replace") as lines:
+        try:
+            for line in lines:
+                if line.strip():
+                    status(line.rstrip())
+            return proc.wait()
+        except BaseException:
+            stop_worker(proc)
+            raise
+        finally:
+            _LIVE.discard(proc)
+
+
+#: Workers running now (so a failing build can stop them all).
+_LIVE: set[subprocess.Popen] = set()
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    """Ask a worker to stop (SIGTERM), then kill it if it has not within ten seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _swap_in(staged: Path, folder: Path) -> None:
+    """Put the filled folder ``staged`` in place of ``folder`` (the old one is removed)."""
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        os.rename(folder, old)
+    os.rename(staged, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _stage_sections(beat: Beat, staging: Path, movie: Path, index: Path, blocks: list[dict],
+                    files: dict[str, dict]) -> list[dict]:
+    """Write the beat's sections (one per narrated block), with their share of the sound, into ``staging``.
 
     Manim writes each section's picture (``--save_sections``) but no sound;
     each gets the slice of the beat's sound under it, so a slide speaks
     what the beat says at that moment. Returns one entry per section (file,
-    block id, start, duration, narration) and records the files in ``files``.
+    block id, start, duration, narration) and records the files in ``files``
+    under their published names (``<slug>.sections/<file>``).
     """
     try:
         listed = json.loads(index.read_text())
     except (OSError, ValueError):
         return []
-    folder = out / "beats" / f"{beat.slug}.sections"
-    staging = folder.with_name(f".{folder.name}.part")  # filled, then swapped in whole
+    folder_name = f"{beat.slug}.sections"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     sound = decode_audio(movie) if has_audio(movie) else None
@@ -503,7 +624,7 @@ def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: l
         target = staging / f"{n:02d}-{section['name']}.mp4"
         clip = None if sound is None else sound[int(round(start * RATE)):int(round((start + seconds) * RATE))]
         concat_videos([picture], target, audio=clip)
-        name = f"{folder.name}/{target.name}"
+        name = f"{folder_name}/{target.name}"
         files[name] = file_record(target)
         block = by_id.get(section["name"], {})
         sections.append({"file": name, "block": section["name"], "start": round(start, 6),
@@ -511,12 +632,6 @@ def _publish_sections(beat: Beat, out: Path, movie: Path, index: Path, blocks: l
                          "loop": bool(block.get("loop")),
                          **({"checkpoint": block["checkpoint"]} if block.get("checkpoint") else {})})
         start += seconds
-    old = folder.with_name(f".{folder.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        os.rename(folder, old)
-    os.rename(staging, folder)
-    shutil.rmtree(old, ignore_errors=True)
     return sections
 
 
@@ -534,8 +649,9 @@ def _last_error(log: Path) -> str:
     for line in reversed(lines):
         if line.startswith("WORKER_ERROR "):
             error = json.loads(line[len("WORKER_ERROR "):])
-            where = f" (raised at {error['where']})" if error.get("where") else ""
-            return f"{error['type']}: {error['message']}{where}"
+            if not error.get("where"):  # a message meant for the user as it is
+                return error["message"]
+            return f"{error['type']}: {error['message']} (raised at {error['where']})"
     for line in reversed(lines):
         if "Error" in line or "Exception" in line:
             return line.strip("│ ")
@@ -567,6 +683,7 @@ def render_beats(
     jobs = jobs or os.cpu_count() or 1
     results: dict[int, BeatResult] = {}
     failures: list[str] = []
+    inside(media, out)
     with _build_lock(out, report), ThreadPoolExecutor(max_workers=jobs) as pool:
         hashes: dict[Path, str | None] = {}
         checked = {b.order: (None, "forced") if force else check_beat(out, b, b.fingerprint(quality), hashes)
@@ -578,25 +695,40 @@ def render_beats(
             check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
         if removed := clean_stale(quality, media):
             report(f"removed {removed} leftover(s) of an interrupted run")
-        futures = {pool.submit(render_one, b, quality, out, media, force, checked[b.order]): b for b in chosen}
-        for n, future in enumerate(as_completed(futures), 1):
-            beat = futures[future]
-            try:
-                r = future.result()
-            except BuildError as e:
-                failures.append(str(e))
-                report(f"[{n}/{len(chosen)}] FAILED {beat.slug}: {e}")
-                continue
-            except BaseException:  # a full or read-only disk: stop rendering, say so
-                for f in futures:
-                    f.cancel()
-                raise
-            results[beat.order] = r
-            how = f"rendered in {r.wall:.1f} s ({r.reason})" if r.rendered else "up to date"
-            report(f"[{n}/{len(chosen)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")
+        futures = {pool.submit(render_one, b, quality, out, media, force, checked[b.order], report): b
+                   for b in chosen}
+        try:
+            _collect(futures, results, failures, report)
+        except BaseException:  # a full or read-only disk, Ctrl-C: stop every render, say so
+            _stop_all(futures)
+            raise
     if failures:
         raise BuildError("; ".join(failures))
     return [results[b.order] for b in chosen]
+
+
+def _collect(futures: dict, results: dict[int, BeatResult], failures: list[str],
+             report: Callable[[str], None]) -> None:
+    """Take each render's result as it finishes: a failed beat is reported and the others go on."""
+    for n, future in enumerate(as_completed(futures), 1):
+        beat = futures[future]
+        try:
+            r = future.result()
+        except BuildError as e:
+            failures.append(str(e))
+            report(f"[{n}/{len(futures)}] FAILED {beat.slug}: {e}")
+            continue
+        results[beat.order] = r
+        how = f"rendered in {r.wall:.1f} s ({r.reason})" if r.rendered else "up to date"
+        report(f"[{n}/{len(futures)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")
+
+
+def _stop_all(futures: Iterable) -> None:
+    """Cancel the renders not started and stop every worker still running."""
+    for f in futures:
+        f.cancel()
+    for proc in list(_LIVE):
+        stop_worker(proc)
 
 
 def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | None = None,
@@ -616,15 +748,31 @@ def assemble_lecture(results: Sequence[BeatResult], quality: str, media: Path | 
 
 
 def _remove_orphans(out: Path, slugs: set[str]) -> list[Path]:
-    """Delete published beat files whose slug is not in ``slugs``."""
-    orphans = [p for p in (out / "beats").glob("[0-9]*-*.*")
-               if p.suffix in {".mp4", ".srt", ".json", ".sections"} and p.stem not in slugs]
-    for path in orphans:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    return orphans
+    """Delete what the stamp of a beat no longer in the lecture (its slug not in ``slugs``) recorded.
+
+    Only files a readable stamp lists, then the stamp itself, are deleted
+    (and its sections folder if that leaves it empty): a file no stamp of
+    the build records is the user's, and stays.
+    """
+    folder = out / "beats"
+    removed = []
+    for stamp in sorted(folder.glob("*.json")):
+        if stamp.stem in slugs:
+            continue
+        names = claimed(stamp, _stamp_files)
+        if names is EVERYTHING or not names:
+            continue  # not a stamp the build can read: nothing of it is deleted
+        for name in sorted(names):
+            path = folder / name
+            if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
+                path.unlink()
+                removed.append(path)
+        sections = folder / f"{stamp.stem}.sections"
+        if sections.is_dir() and not any(sections.iterdir()):
+            sections.rmdir()
+        stamp.unlink()
+        removed.append(stamp)
+    return removed
 
 
 def _assemble(results: Sequence[BeatResult], quality: str, out: Path,
@@ -643,7 +791,7 @@ def _assemble(results: Sequence[BeatResult], quality: str, out: Path,
     video, captions = out / "lecture.mp4", out / "lecture.srt"
     try:
         info = json.loads(stamp.read_text())
-        fresh = isinstance(info, dict) and info.get("key") == key
+        fresh = intact(info) and info.get("key") == key
     except FileNotFoundError:
         info, fresh = None, False
     except (OSError, ValueError):
@@ -656,12 +804,15 @@ def _assemble(results: Sequence[BeatResult], quality: str, out: Path,
                 report(f"{_damage(path, why)}: joining the lecture again")
                 fresh = False
     if not fresh:
+        refuse_foreign(out, [video.name, captions.name], claimed(stamp, _stamp_files))
+        with atomic_path(stamp) as tmp:  # claim the names before writing them (see _render_and_publish)
+            tmp.write_text(sealed({"key": None, "files": {video.name: None, captions.name: None}}))
         concat_videos([r.video for r in results], video)
         write_srt(concat_srt([(read_srt(r.captions), t) for r, t in zip(results, starts)]), captions)
         files = {p.name: file_record(p) for p in (video, captions)}
         with atomic_path(stamp) as tmp:
-            tmp.write_text(json.dumps({"key": key, "quality": quality, "chapters": chapters,
-                                       "parts": inputs, "files": files}, indent=2))
+            tmp.write_text(sealed({"key": key, "quality": quality, "chapters": chapters,
+                                   "parts": inputs, "files": files}))
     return {"video": video, "captions": captions, "chapters": chapters, "duration": start, "assembled": not fresh}
 
 

@@ -29,8 +29,11 @@ import av.error
 
 from scenes.pipeline.bench import add_bench_parser, positive_int
 from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
+from neuron.checks import safe_name
+from scenes.files import inside
 from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, output_dir, render_beats, select_beats
 from scenes.pipeline.media import atomic_path
+from scenes.pipeline.recordings import recording_notes
 
 __all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
 
@@ -95,8 +98,8 @@ def describe_error(e: OSError | av.error.FFmpegError) -> str:
     """One line for a failed file operation: ``<path>: <cause>``."""
     filename = getattr(e, "filename", None) or getattr(e, "filename2", None)
     code = getattr(e, "errno", None)
-    cause = CAUSES.get(code) if isinstance(e, OSError) else None
-    if isinstance(e, av.error.FFmpegError):
+    cause = CAUSES.get(code)
+    if isinstance(e, av.error.FFmpegError) and cause is None:
         cause = f"{e.strerror or e} (not a readable video)"
     elif code in (errno.ENOTDIR, errno.EEXIST) and filename and (blocker := _file_in_the_way(Path(filename))):
         cause = "not a folder" + (f" ({_rel(blocker)} is a file)" if blocker != Path(filename) else "")
@@ -130,7 +133,7 @@ def choose(args: argparse.Namespace) -> Choice:
     else:
         os.environ.pop(LESSON_VAR, None)
     if overrides:
-        bad = [o for o in overrides if "=" not in o or ";" in o]
+        bad = [o for o in overrides if "=" not in o or ";" in o or "\x00" in o]
         if bad:
             raise BuildError(f"--set {bad[0]!r}: expected key=value, e.g. --set eta=0.3")
         os.environ[SET_VAR] = ";".join(overrides)
@@ -142,19 +145,36 @@ def choose(args: argparse.Namespace) -> Choice:
     os.environ[CAPTIONS_VAR] = "burn" if burn else "sidecar"
     asked = getattr(args, "checkpoints", "card") or "card"
     os.environ[CHECKPOINTS_VAR] = asked
+    root = getattr(args, "media", None) or ROOT / "media"
+    _voice_settings(args, root)
     try:  # the film reads the same variables: what it will refuse, refuse now, in one line
         from neuron.lessonfile import variant_from_environment
-        from scenes.narration import voice_from_env
+        from scenes.narration import voice_from_env, voice_timeout
 
         variant = variant_from_environment()
         voice_from_env()
+        voice_timeout()
+        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if burn else "")
+                           + ("+no-checkpoints" if asked == "none" else ""))
+        media = getattr(args, "media", None)
+        if folder != "default":
+            media = inside(root, root / folder)
     except (ValueError, RuntimeError) as e:
         raise BuildError(str(e)) from None
-    folder = variant.name + ("+burned-captions" if burn else "") + ("+no-checkpoints" if asked == "none" else "")
-    media = getattr(args, "media", None)
-    if folder != "default":
-        media = (media or ROOT / "media") / folder
     return Choice(variant.name, voice, burn, media)
+
+
+def _voice_settings(args: argparse.Namespace, root: Path) -> None:
+    """The voice cache (``--voice-cache``, else the environment's, else ``<media>/voice``), timeout, long audio."""
+    from scenes.narration import CACHE_ENV, LONG_AUDIO_ENV, TIMEOUT_ENV
+
+    chosen = getattr(args, "voice_cache", None)
+    if chosen is not None or not os.environ.get(CACHE_ENV):
+        os.environ[CACHE_ENV] = str(Path(chosen or root / "voice").resolve())
+    if getattr(args, "voice_timeout", None) is not None:
+        os.environ[TIMEOUT_ENV] = repr(args.voice_timeout)
+    if getattr(args, "allow_long_audio", False):
+        os.environ[LONG_AUDIO_ENV] = "1"
 
 
 def mastery(text: str) -> str:
@@ -198,13 +218,24 @@ def cmd_render(args: argparse.Namespace) -> int:
     for r in results:
         print(f"  {_rel(r.video):<40} {r.duration:6.1f} s  {_size(r.video):>8}   + {r.captions.name}")
     if args.beats:
+        _print_notes(results, args)
         print(f"\nDone in {time.perf_counter() - started:.1f} s (lecture not assembled: beats were chosen).")
         return 0
     lecture = assemble_lecture(results, quality, media=args.media, report=lambda line: print(line, flush=True))
     print(f"  {_rel(lecture['video']):<40} {lecture['duration']:6.1f} s  {_size(lecture['video']):>8}"
           f"   + {lecture['captions'].name}, {len(lecture['chapters'])} chapters")
+    _print_notes(results, args)
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
     return 0
+
+
+def _print_notes(results, args: argparse.Namespace) -> None:
+    """What the user should know about the voice after a build: recordings missing or never read."""
+    notes = recording_notes(results, lecture=getattr(args, "lecture", None))
+    if notes:
+        print("\nRecordings:")
+        for note in notes:
+            print(f"  {note}")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -241,7 +272,7 @@ def cmd_script(args: argparse.Namespace) -> int:
 
     choose(args)
     lines = recording_script([b.scene for b in select_beats(args.beats, lecture=args.lecture)])
-    target = args.out
+    target = args.out or (args.media or ROOT / "media") / "recording-script.tsv"
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = ["# Recording script: record each block into <folder>/<id>.wav (or .mp3, .ogg, .flac, .m4a),",
             "# then: make lecture VOICE_ARGS='--recordings <folder>'. Columns: id, beat, words.",
@@ -271,7 +302,24 @@ def _lesson_options() -> argparse.ArgumentParser:
                        help="burn: also draw the captions into the picture (own folder)")
     voice.add_argument("--checkpoints", choices=("card", "none"), default="card",
                        help="none: leave the 'pause and think' question cards out of the film (own folder)")
+    voice.add_argument("--voice-cache", metavar="FOLDER", type=media_folder, default=None,
+                       help="where synthesised audio is kept (default: <media>/voice)")
+    voice.add_argument("--voice-timeout", metavar="SECONDS", type=seconds, default=None,
+                       help="stop a speech command that has not finished one block after this long (default: 120)")
+    voice.add_argument("--allow-long-audio", action="store_true",
+                       help="keep a block's audio even when it is far longer than its words could need")
     return common
+
+
+def seconds(text: str) -> float:
+    """argparse type for ``--voice-timeout``: a number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -313,8 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
                             parents=[common])
     script.add_argument("--beat", dest="beats", action="append", metavar="NAME", help="only this beat; repeatable")
     script.add_argument("--lecture", default=None, metavar="MODULE[:LIST]", help="scenes from this module or file")
-    script.add_argument("--out", type=Path, default=ROOT / "media" / "recording-script.tsv",
-                        help="where to write it (default: media/recording-script.tsv)")
+    script.add_argument("--out", type=Path, default=None,
+                        help="where to write it (default: <media>/recording-script.tsv)")
+    script.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     script.set_defaults(func=cmd_script)
 
     add_bench_parser(sub)

@@ -26,14 +26,17 @@ from scenes.pipeline.build import (
     assemble_lecture,
     beats,
     check_quality,
+    EVERYTHING,
+    claimed,
     output_dir,
+    refuse_foreign,
     render_beats,
     select_beats,
 )
 from scenes.pipeline import scorm as _scorm  # noqa: F401  (registers the SCORM packages as formats)
 from scenes.pipeline.formats import FORMATS, SETTINGS, ClipSource, Job
 from scenes.pipeline.gallery import write_gallery
-from scenes.pipeline.media import atomic_path, file_record, verify
+from scenes.pipeline.media import atomic_path, file_record, intact, sealed, verify
 
 __all__ = [
     "CLIPS",
@@ -135,13 +138,49 @@ def export_clips(
     with _build_lock(folder, report):  # one export at a time writes this folder
         for leftover in folder.glob(".*.part*"):  # of a killed export
             leftover.unlink(missing_ok=True)
+        owned = claimed(folder / MANIFEST, _manifest_files)
+        targets = [MANIFEST, "index.html", *(_file_name(src, name) for src in sources
+                                             for name, fmt in FORMATS.items() if fmt.applies(src))]
+        refuse_foreign(folder, targets, owned)
+        _claim(folder, targets)
         entries = _export_entries(sources, keep, folder, report)
         manifest = _manifest(entries, quality)
         write_gallery(folder, manifest)
+        text = sealed(manifest)
         with _publish(folder / MANIFEST) as tmp:
-            tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        _remove_orphans(folder, manifest)
-    return manifest
+            tmp.write_text(text, encoding="utf-8")
+        _remove_orphans(folder, owned, manifest)
+    return json.loads(text)
+
+
+def _file_name(src: ClipSource, name: str) -> str:
+    return Job(src, Path()).path(name).name
+
+
+def _manifest_files(manifest: dict) -> list[str]:
+    """Every file a manifest says the export wrote (and the names it claimed before writing them)."""
+    names = [MANIFEST, "index.html", *manifest.get("writing", [])]
+    for entry in [*manifest.get("clips", []), manifest.get("lecture")]:
+        if entry:
+            names += [f["name"] for f in entry["files"].values()]
+    return names
+
+
+def _claim(folder: Path, names: Sequence[str]) -> None:
+    """Record ``names`` in the manifest as the export's before writing them.
+
+    A killed export then leaves only files its manifest claims: the next
+    export knows them for its own (and does not trust them: they have no
+    size or hash, so the clips are exported again).
+    """
+    try:
+        previous = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        previous = previous if intact(previous) else {}
+    except (OSError, ValueError):
+        previous = {}
+    previous["writing"] = sorted({*previous.get("writing", []), *names})
+    with _publish(folder / MANIFEST) as tmp:
+        tmp.write_text(sealed(previous), encoding="utf-8")
 
 
 def _export_entries(sources: Sequence[ClipSource], keep: Sequence[ClipSource], folder: Path,
@@ -213,19 +252,22 @@ def _read_manifest(folder: Path) -> dict[str, dict]:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not intact(manifest):
+        return {}
     entries = [*manifest.get("clips", []), manifest.get("lecture")]
     return {e["slug"]: e for e in entries if e and "slug" in e and "files" in e}
 
 
-def _remove_orphans(folder: Path, manifest: dict) -> None:
-    """Delete clip files no entry names any more (a renamed or dropped beat)."""
-    named = {MANIFEST, "index.html"}
-    for entry in [*manifest["clips"], manifest["lecture"]]:
-        if entry:
-            named |= {f["name"] for f in entry["files"].values()}
-    for path in folder.iterdir():
-        if (path.is_file() and not path.name.startswith(".") and path.name not in named
-                and path.suffix in {fmt.suffix for fmt in FORMATS.values()}):
+def _remove_orphans(folder: Path, owned: frozenset[str], manifest: dict) -> None:
+    """Delete the files an earlier manifest recorded that this one no longer names (a renamed or dropped beat).
+
+    Only those: a file no manifest of the export ever recorded is the user's
+    (an intro of their own, a logo, notes) and stays.
+    """
+    named = set(_manifest_files(manifest)) - set(manifest.get("writing", []))
+    for name in sorted(owned - named) if isinstance(owned, frozenset) and owned is not EVERYTHING else ():
+        path = folder / name
+        if path.is_file() and path.parent == folder:
             path.unlink()
 
 

@@ -15,15 +15,14 @@ looping GIFs. It works opened from disk and served by any static server:
 
 from __future__ import annotations
 
-import json
 from html import escape
 from pathlib import Path
 
 from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, vtt_cues
 from scenes.pipeline.media import atomic_path, read_srt
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
-from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, read_checkpoints_vtt
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, script_json
+from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, cue_text, read_checkpoints_vtt
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -165,10 +164,10 @@ def _captions_json(folder: Path, manifest: dict) -> str:
                 found = read_checkpoints_vtt(folder / entry["files"]["checkpoints"]["name"])
                 data[entry["slug"]]["checkpoints"] = {
                     "vtt": entry["files"]["checkpoints"]["name"], "list": found,
-                    "cues": [[c["time"], c["end"], json.dumps(c, ensure_ascii=False)] for c in found],
+                    "cues": [[c["time"], c["end"], cue_text(c)] for c in found],
                 }
     # "</" would end the script element; JSON allows "<\/".
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(data)
 
 
 def render_gallery(manifest: dict, captions_json: str) -> str:

@@ -8,6 +8,9 @@ only while it still is that file (:func:`verify`).
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +33,8 @@ __all__ = [
     "sha256_file",
     "file_record",
     "verify",
+    "sealed",
+    "intact",
     "concat_videos",
     "read_srt",
     "write_srt",
@@ -88,6 +93,25 @@ def file_record(path: str | os.PathLike) -> dict[str, int | str]:
     2
     """
     return {"bytes": os.stat(path).st_size, "sha256": sha256_file(path)}
+
+
+def _seal_of(data: dict) -> str:
+    body = {k: v for k, v in data.items() if k != "seal"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def sealed(data: dict, indent: int | None = 2) -> str:
+    """``data`` as JSON with a ``"seal"``: the sha256 of the rest, so a damaged record is told from a whole one.
+
+    A stamp or manifest whose bytes were changed may still parse; :func:`intact`
+    tells it apart from the record the build wrote.
+    """
+    return json.dumps({**data, "seal": _seal_of(data)}, indent=indent, ensure_ascii=False)
+
+
+def intact(data: object) -> bool:
+    """Whether a parsed record is as :func:`sealed` wrote it (a record without a seal, from an older build, is taken as it is)."""
+    return isinstance(data, dict) and ("seal" not in data or data["seal"] == _seal_of(data))
 
 
 def verify(path: str | os.PathLike, record: object) -> str | None:

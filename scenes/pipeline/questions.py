@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from scenes.pipeline.chapters import _vtt_time
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, script_json
 
-__all__ = ["lecture_checkpoints", "checkpoints_vtt", "read_checkpoints_vtt", "question_html", "script_json",
+__all__ = ["lecture_checkpoints", "checkpoints_vtt", "read_checkpoints_vtt", "cue_text", "question_html",
            "QUIZ_JS", "QUIZ_CSS"]
 
 
@@ -42,15 +42,20 @@ def lecture_checkpoints(sections: Iterable[Mapping[str, Any]]) -> list[dict[str,
 def checkpoints_vtt(checkpoints: Sequence[Mapping[str, Any]]) -> str:
     """A WebVTT metadata track: one cue per checkpoint, its text the checkpoint's JSON on one line.
 
-    The JSON is written with ``\\u`` escapes for ``<``, ``>`` and ``&`` and
-    never holds ``-->``, so a cue cannot end early or be read as markup.
+    See :func:`cue_text`.
     """
     out = ["WEBVTT", "Kind: metadata", ""]
     for n, cp in enumerate(checkpoints, 1):
-        text = (json.dumps(cp, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-                .replace(">", "\\u003e").replace("&", "\\u0026"))
-        out += [f"checkpoint-{n}", f"{_vtt_time(cp['time'])} --> {_vtt_time(cp['end'])}", text, ""]
+        out += [f"checkpoint-{n}", f"{_vtt_time(cp['time'])} --> {_vtt_time(cp['end'])}", cue_text(cp), ""]
     return "\n".join(out)
+
+
+def cue_text(checkpoint: Mapping[str, Any]) -> str:
+    """A checkpoint as a metadata cue's text: its JSON on one line, ``<``, ``>``, ``&`` as ``\\u`` escapes.
+
+    So a cue never holds ``-->`` or markup, and ``JSON.parse`` gives the checkpoint back.
+    """
+    return script_json(checkpoint)
 
 
 def read_checkpoints_vtt(path: Path) -> list[dict[str, Any]]:
@@ -62,11 +67,6 @@ def read_checkpoints_vtt(path: Path) -> list[dict[str, Any]]:
         if timing is not None and timing + 1 < len(lines):
             found.append(json.loads("\n".join(lines[timing + 1:])))
     return found
-
-
-def script_json(value: Any) -> str:
-    """``value`` as JSON safe inside a ``<script>`` element (``</`` written ``<\\/``)."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 def question_html(cp: Mapping[str, Any], *, heading: str = "h3") -> str:

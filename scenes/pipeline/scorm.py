@@ -31,8 +31,8 @@ from typing import Any, ClassVar
 from scenes.pipeline.build import BuildError
 from scenes.pipeline.formats import Job, NarratedLectureFormat, vtt_cues
 from scenes.pipeline.media import atomic_path
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND
-from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, lecture_checkpoints, script_json
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, script_json
+from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, lecture_checkpoints
 
 __all__ = ["MASTERY_ENV", "DEFAULT_MASTERY", "mastery_score", "manifest_xml", "player_html", "write_package",
            "ScormPackage", "Scorm12", "Scorm2004", "LAUNCH"]

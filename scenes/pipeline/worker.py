@@ -34,10 +34,12 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import logging
 import os
 import re
 import resource
 import shutil
+import signal
 import sys
 import sysconfig
 import tempfile
@@ -308,6 +310,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         **(clock.summary() if clock else {}),
         "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
+        "missing_recordings": list(getattr(scene, "missing_recordings", [])),
         "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),
                     "end": round(b.end if b.end is not None else b.start + b.duration, 6),
                     "loop": bool(getattr(b, "loop", False)),
@@ -334,12 +337,45 @@ def _read_files() -> list[dict[str, str | None]]:
     return found
 
 
+def _report_to_build() -> None:
+    """Send the film's warnings (a voice still working, missing recordings) to the build's console.
+
+    The build hands the worker a pipe (its descriptor in ``LECTURE_STATUS_FD``);
+    without one (a worker run by hand) they go to the log like everything else.
+    """
+    fd = os.environ.get("LECTURE_STATUS_FD", "")
+    if not fd.isdigit():
+        return
+    try:
+        stream = os.fdopen(int(fd), "w", buffering=1, encoding="utf-8")
+    except OSError:
+        return
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("scenes").addHandler(handler)
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM (the build stopping) unwinds like Ctrl-C, so a running speech command is ended too."""
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+#: Errors whose message is the whole story for the user (no "raised at" a line of code).
+_TOLD = ("VoiceError", "OutsideError")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run :func:`render` with the command-line arguments; print the facts line."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 5:
         print("usage: python -m scenes.pipeline.worker TARGET SCENE QUALITY MEDIA TEX", file=sys.stderr)
         return 2
+    _report_to_build()
+    _stop_on_terminate()
     try:
         facts = render(*args)
     except Exception as e:
@@ -347,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         # Machine-readable: the build names the beat, this error and where it was raised.
         ours = [f for f in traceback.extract_tb(e.__traceback__) if "site-packages" not in f.filename]
         where = ""
-        if ours:
+        if ours and type(e).__name__ not in _TOLD:
             frame = ours[-1]
             path = Path(frame.filename)
             where = f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{frame.lineno} in {frame.name}"

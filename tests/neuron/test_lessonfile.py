@@ -126,7 +126,7 @@ FILE_ERRORS = [
     ("lesson = 3\n", "big-eta.toml: lesson must be a table of x, y, eta, epochs, good, bad, got 3"),
     ("[lesson]\nbad = 2.0\n", "big-eta.toml: bad must be a table of w, b, got 2.0"),
     ('name = "a b"\n',
-     "big-eta.toml: name must be a folder-safe name (letters, digits, '.', '_', '-'), got 'a b'"),
+     "big-eta.toml: name must be a name of at most 120 letters, digits and . _ , = + - not starting with a dot, got 'a b'"),
 ]
 
 
@@ -278,3 +278,38 @@ def test_variant_from_environment_reads_a_mapping(tmp_path):
     v = variant_from_environment({LESSON_VAR: str(path), SET_VAR: "eta=0.2;;x=2"})
     assert v.name == "short+eta=0.2+x=2" and v.lesson == Lesson(epochs=50, eta=0.2, x=2.0)
     assert variant_from_environment({}).name == "default"
+
+
+# -- names that become folders (issue 15) ------------------------------------------------
+@pytest.mark.parametrize("file_name,stem", [("..toml", "."), ("...toml", ".."), ("....toml", "..."),
+                                            (".hidden.toml", ".hidden")])
+def test_a_stem_that_cannot_name_a_folder_is_refused(tmp_path, file_name, stem):
+    """``..toml`` once rendered into the media folder itself, ``...toml`` into its parent."""
+    with refused(f"{file_name}: the file's stem (or a name = \"...\" in it) must be a name of at most 120 "
+                 f"letters, digits and . _ , = + - not starting with a dot, got {stem!r}"):
+        load_variant(write(tmp_path, "[lesson]\neta = 0.3\n", file_name))
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../up", "a/b", "a\\\\b", ".hidden", ""])
+def test_a_name_field_that_cannot_name_a_folder_is_refused(tmp_path, name):
+    with pytest.raises(ValueError, match=r"^big-eta\.toml: name must be a name of at most 120 letters.*, got '.*'$"):
+        load_variant(write(tmp_path, f'name = "{name}"\n', "big-eta.toml"))
+
+
+def test_a_stem_with_odd_characters_becomes_a_folder_name(tmp_path):
+    assert load_variant(write(tmp_path, "", "big eta (v2).toml")).name == "big_eta__v2_"
+
+
+DEEP = "[" * 2000 + "]" * 2000
+
+
+def test_values_nested_too_deeply_name_the_key_in_a_file(tmp_path):
+    with refused("big-eta.toml: key 'eta': value nested 2000 deep, more than 16 "
+                 "(a lesson value is a number or a list of numbers)"):
+        load_variant(write(tmp_path, f"[lesson]\neta = {DEEP}\n", "big-eta.toml"))
+
+
+def test_values_nested_too_deeply_name_the_key_in_an_override():
+    with refused("override eta=...: key 'eta': value nested 2000 deep, more than 16 "
+                 "(a lesson value is a number or a list of numbers)"):
+        load_variant(None, [f"eta={DEEP}"])

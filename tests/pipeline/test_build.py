@@ -24,17 +24,23 @@ def render(media: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
 
 def test_the_lecture_plays_the_beats_in_order_with_captions_in_step(tmp_path, tiny_env):
     media = tmp_path / "media"
-    # A file from an earlier order of the lecture, which the build must clear away.
+    # A beat of an earlier order of the lecture (its stamp records it), which the build must clear away,
+    # and a file of the user's beside it, which it must leave alone.
     (media / "low" / "beats").mkdir(parents=True)
     orphan = media / "low" / "beats" / "07-old-beat.mp4"
     orphan.write_bytes(b"stale")
+    stamp = orphan.with_suffix(".json")
+    stamp.write_text(json.dumps({"key": "old", "files": {orphan.name: {"bytes": 5, "sha256": "0" * 64}}}))
+    mine = media / "low" / "beats" / "08-my-intro.mp4"
+    mine.write_bytes(b"the user's")
 
     out = render(media, env=tiny_env)
     assert out.returncode == 0, out.stderr
     low = media / "low"
-    beats = sorted((low / "beats").glob("*.mp4"))
-    assert [b.name[:3] for b in beats] == ["01-", "02-"], "the orphan is gone, the two beats are there"
-    assert not orphan.exists()
+    beats = sorted((low / "beats").glob("0[12]-*.mp4"))
+    assert [b.name[:3] for b in beats] == ["01-", "02-"], "the two beats are there"
+    assert not orphan.exists() and not stamp.exists(), "the orphan its stamp recorded is gone"
+    assert mine.read_bytes() == b"the user's"
     assert "[2/2]" in out.stdout and "lecture.mp4" in out.stdout and "2 chapters" in out.stdout
 
     lecture = low / "lecture.mp4"
