@@ -35,7 +35,7 @@ from neuron.costs import CROSS_ENTROPY, QUADRATIC
 from neuron.gradients import chain_rule
 from neuron.parameters import Lesson
 
-__all__ = ["DIGITS", "MAX_DIGITS", "Choice", "Checkpoint", "checkpoints", "show", "ORDER"]
+__all__ = ["DIGITS", "MAX_DIGITS", "Choice", "Checkpoint", "checkpoints", "build_checkpoint", "show", "ORDER"]
 
 #: Significant digits a choice is shown with, and the most it may get to tell two apart.
 DIGITS = 3
@@ -145,8 +145,28 @@ class Checkpoint:
 _Option = tuple[str, float, Callable[[str], str]]
 
 
-def _build(cp_id: str, question: str, options: Sequence[_Option], predict: bool = False) -> Checkpoint:
-    """Show each option's value with as few digits as tell them apart; leave out a wrong one that cannot be."""
+def build_checkpoint(cp_id: str, question: str, options: Sequence[_Option], predict: bool = False) -> Checkpoint:
+    """A checkpoint from its options, in the order given, each shown with as few digits as tell them apart.
+
+    Parameters
+    ----------
+    cp_id
+        The checkpoint's stable id.
+    question
+        The question, its numbers from the lesson.
+    options
+        ``(misconception, value, feedback)`` each: ``misconception`` is ``""``
+        for the one right answer, else the mistake's name; ``feedback(text)``
+        gets the value as shown and returns what the learner reads.
+    predict
+        Asked before the lecture shows the answer.
+
+    Returns
+    -------
+    Checkpoint
+        Choices lettered ``a``, ``b``, ... A wrong option that reads like an
+        earlier choice even at :data:`MAX_DIGITS` is left out.
+    """
     values = [float(v) for _, v, _ in options]
     digits = next((d for d in range(DIGITS, MAX_DIGITS + 1) if len({show(v, d) for v in values}) == len(values)),
                   MAX_DIGITS)
@@ -171,7 +191,7 @@ def _setup_output(L: Lesson) -> Checkpoint:
     g = L.good
     z = _z(L, "good")
     a = float(sigmoid(z))
-    return _build("setup-output", f"From the good start, w = {g.w:g} and b = {g.b:g}, with input x = {L.x:g}: "
+    return build_checkpoint("setup-output", f"From the good start, w = {g.w:g} and b = {g.b:g}, with input x = {L.x:g}: "
                   "what does the neuron output?", [
         ("bias left out", float(sigmoid(g.w * L.x)),
          lambda t: f"That is σ(w·x) = {t}: the bias b is left out. The output is σ(w·x + b)."),
@@ -186,7 +206,7 @@ def _flatline_predict(L: Lesson) -> Checkpoint:
     b = L.bad
     a0 = float(sigmoid(_z(L, "bad")))
     slope = float(sigmoid_prime(_z(L, "bad")))
-    return _build("flatline-predict", f"From the bad start, w = {b.w:g} and b = {b.b:g}, the output is {show(a0)}; "
+    return build_checkpoint("flatline-predict", f"From the bad start, w = {b.w:g} and b = {b.b:g}, the output is {show(a0)}; "
                   f"we want {L.y:g}. With the quadratic cost, η = {L.eta:g} and {L.epochs} epochs, "
                   "what output will it reach?", [
         ("a big error means a big step", float(L.run(CROSS_ENTROPY, "bad").final_output),
@@ -204,7 +224,7 @@ def _flatline_predict(L: Lesson) -> Checkpoint:
 def _sigma_prime(L: Lesson) -> Checkpoint:
     z = _z(L, "bad")
     a = float(sigmoid(z))
-    return _build("sigma-prime", f"The bad start has z = w·x + b = {show(z)}. "
+    return build_checkpoint("sigma-prime", f"The bad start has z = w·x + b = {show(z)}. "
                   "What is the sigmoid's slope σ′(z) there?", [
         ("value for slope", a, lambda t: f"That is σ(z) = {t}, the output. The slope is σ(z)(1 − σ(z))."),
         ("the slope is always its largest", float(sigmoid_prime(0.0)),
@@ -218,7 +238,7 @@ def _log_loss(L: Lesson) -> Checkpoint:
     z = _z(L, "bad")
     a = float(sigmoid(z))
     right = float(CROSS_ENTROPY.value(z, L.y))
-    return _build("log-loss", f"At the bad start the output is a = {show(a)} and y = {L.y:g}. "
+    return build_checkpoint("log-loss", f"At the bad start the output is a = {show(a)} and y = {L.y:g}. "
                   "What is the cross-entropy cost there?", [
         ("squared error", float(QUADRATIC.value(z, L.y)),
          lambda t: f"That is the quadratic cost (a − y)²/2 = {t}."),
@@ -235,7 +255,7 @@ def _cross_entropy_gradient(L: Lesson) -> Checkpoint:
     b = L.bad
     ce = chain_rule(CROSS_ENTROPY, b.w, b.b, L.x, L.y)
     quad = chain_rule(QUADRATIC, b.w, b.b, L.x, L.y)
-    return _build("cross-entropy-gradient", f"With cross-entropy, what is ∂C/∂w at the bad start "
+    return build_checkpoint("cross-entropy-gradient", f"With cross-entropy, what is ∂C/∂w at the bad start "
                   f"(x = {L.x:g}, a = {show(float(ce.a))}, y = {L.y:g})?", [
         ("σ′(z) left in", float(quad.dC_dw),
          lambda t: f"{t} is x(a − y)σ′(z), with σ′(z) left in: the quadratic cost's gradient. "
@@ -265,7 +285,7 @@ def _convergence_predict(L: Lesson) -> Checkpoint:
         options.append(("Nielsen's widget rule", widget,
                         lambda t: f"{t} is where the widgets of Nielsen's chapter 3 get, stepping with 1/(1 − a) "
                                   "instead of a − y."))
-    return _build("convergence-predict", f"Back to the bad start, w = {b.w:g} and b = {b.b:g}, output {show(a0)}. "
+    return build_checkpoint("convergence-predict", f"Back to the bad start, w = {b.w:g} and b = {b.b:g}, output {show(a0)}. "
                   f"With cross-entropy, η = {L.eta:g} and {L.epochs} epochs, what output will it reach?",
                   options, predict=True)
 

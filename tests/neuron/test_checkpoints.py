@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from neuron.checkpoints import Checkpoint, _build, checkpoints, show
+from neuron.checkpoints import Checkpoint, build_checkpoint, checkpoints, show
 from neuron.lessonfile import load_variant
 from neuron.parameters import Lesson
 import neuron_reference as ref
@@ -127,7 +127,7 @@ def test_choices_equal_at_every_precision_are_dropped_deterministically():
 
 
 def test_more_digits_tell_close_choices_apart():
-    cp = _build("t", "?", [("", 0.12341, lambda t: t), ("near", 0.12339, lambda t: t), ("far", 0.5, lambda t: t)])
+    cp = build_checkpoint("t", "?", [("", 0.12341, lambda t: t), ("near", 0.12339, lambda t: t), ("far", 0.5, lambda t: t)])
     assert [c.text for c in cp.choices] == ["0.12341", "0.12339", "0.5"]
 
 
