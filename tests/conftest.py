@@ -34,7 +34,8 @@ TINY = {
 
 
 #: What the CLI and a user's shell may set for the film; every test starts without them.
-LECTURE_VARS = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_CAPTIONS", "LECTURE_VOICE", "LECTURE_PROFILE")
+LECTURE_VARS = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_CAPTIONS", "LECTURE_VOICE", "LECTURE_PROFILE",
+                "LECTURE_VOICE_TIMEOUT", "LECTURE_LONG_AUDIO")
 
 
 @pytest.fixture(scope="session")
@@ -49,8 +50,9 @@ def clean_lecture_environment(monkeypatch: pytest.MonkeyPatch, session_voice_cac
 
     The CLI's ``choose`` sets these in ``os.environ``; monkeypatch restores them after each test.
     """
-    for name in LECTURE_VARS:
-        monkeypatch.delenv(name, raising=False)
+    for name in LECTURE_VARS:  # set, then removed: monkeypatch then restores them even if the CLI sets them
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("LECTURE_VOICE", "none")
     monkeypatch.setenv("LECTURE_VOICE_CACHE", str(session_voice_cache))
 

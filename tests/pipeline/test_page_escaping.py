@@ -44,13 +44,14 @@ def tiny_env_module():
 
     from scenes.pipeline.worker import OVERRIDES_ENV
 
-    saved = os.environ.get(OVERRIDES_ENV)
+    saved = dict(os.environ)
+    for name in ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_CAPTIONS", "LECTURE_CHECKPOINTS"):
+        os.environ.pop(name, None)
+    os.environ["LECTURE_VOICE"] = "none"
     os.environ[OVERRIDES_ENV] = json.dumps({"pixel_width": 160, "pixel_height": 90, "frame_rate": 5})
     yield
-    if saved is None:
-        os.environ.pop(OVERRIDES_ENV, None)
-    else:
-        os.environ[OVERRIDES_ENV] = saved
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def test_the_gallery_player_keeps_its_captions_and_chapters(browser, clips: Path) -> None:
