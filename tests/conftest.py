@@ -35,7 +35,7 @@ TINY = {
 
 #: What the CLI and a user's shell may set for the film; every test starts without them.
 LECTURE_VARS = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_CAPTIONS", "LECTURE_VOICE", "LECTURE_PROFILE",
-                "LECTURE_VOICE_TIMEOUT", "LECTURE_LONG_AUDIO")
+                "LECTURE_VOICE_TIMEOUT", "LECTURE_LONG_AUDIO", "LECTURE_CHECKPOINTS", "LECTURE_MASTERY_SCORE")
 
 
 @pytest.fixture(scope="session")
