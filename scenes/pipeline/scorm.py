@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from scenes.pipeline.build import BuildError
-from scenes.pipeline.formats import Job, NarratedLectureFormat, vtt_cues
+from scenes.pipeline.formats import FORMATS, Job, NarratedLectureFormat, vtt_cues
 from scenes.pipeline.media import atomic_path
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, script_json
 from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, lecture_checkpoints
@@ -173,8 +173,6 @@ def write_package(job: Job, version: str, target: Path) -> dict[str, Any]:
 
 def _written(job: Job) -> set[str]:
     """The formats already written for this clip (those that apply to it)."""
-    from scenes.pipeline.formats import FORMATS
-
     return {name for name, fmt in FORMATS.items() if fmt.applies(job.src)}
 
 
