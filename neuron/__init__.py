@@ -12,19 +12,19 @@ from neuron.costs import COSTS, CROSS_ENTROPY, QUADRATIC, Cost, CrossEntropy, Qu
 from neuron.descent import Trajectory, descend
 from neuron.gradients import ChainRule, chain_rule, gradient
 from neuron.lessonfile import Variant, load_variant
-from neuron.presets import (
-    ACTIVE,
-    LESSON,
-    MAX_EPOCHS,
-    MAX_INPUT,
-    MAX_PARAMETER,
-    SWEEP,
-    TARGETS,
-    Lesson,
-    Start,
-    Sweep,
-    TargetSweep,
-)
+from neuron.parameters import MAX_EPOCHS, MAX_INPUT, MAX_PARAMETER, Lesson, Start, Sweep, TargetSweep
+
+#: Read from :mod:`neuron.presets` on first use, not when the package is imported: the active
+#: variant comes from the environment, which a command line sets after importing, say, ``neuron.checks``.
+_ACTIVE_NAMES = frozenset({"ACTIVE", "LESSON", "SWEEP", "TARGETS"})
+
+
+def __getattr__(name: str):
+    if name in _ACTIVE_NAMES:
+        import neuron.presets
+
+        return getattr(neuron.presets, name)
+    raise AttributeError(f"module 'neuron' has no attribute {name!r}")
 
 __all__ = [
     "sigmoid",
