@@ -11,10 +11,13 @@ from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, ValueTracker, VGroup, 
 
 from neuron import LESSON, Lesson
 from neuron.checkpoints import Checkpoint, checkpoints
-from scenes.checkpoint_card import CheckpointCard, checkpoints_shown
+from scenes.checkpoint_card import CheckpointCard
 from scenes.components import CaptionCard
-from scenes.narration import SAMPLE_RATE, Block, Voice, burn_captions, voice_from_env
+from scenes.audiocache import SAMPLE_RATE
+from scenes.block import Block
+from scenes.settings import Settings
 from scenes.style import BACKGROUND, MUTED_COLOR, SUBTITLE_SIZE, TITLE_SIZE, words
+from scenes.voices import Voice
 
 __all__ = ["LectureScene"]
 
@@ -32,12 +35,12 @@ class LectureScene(Scene):
         The least time running all epochs takes on screen.
     voice
         Who speaks the narration; ``None`` (the default) means the voice the
-        environment names (:func:`scenes.narration.voice_from_env`).
+        settings name (:class:`scenes.settings.Settings`).
 
     Attributes
     ----------
     blocks
-        Every narrated :class:`~scenes.narration.Block` so far, in order: its
+        Every narrated :class:`~scenes.block.Block` so far, in order: its
         id, text, start, duration and cues (for speaker notes and scripts).
     """
 
@@ -48,8 +51,10 @@ class LectureScene(Scene):
 
     def setup(self) -> None:
         self.camera.background_color = BACKGROUND
-        self.narrator: Voice = self.voice if self.voice is not None else voice_from_env()
-        self.burn = burn_captions()
+        settings = Settings.from_env()
+        self.narrator: Voice = self.voice if self.voice is not None else Voice.from_string(settings.voice)
+        self.burn = settings.burn
+        self.asks = settings.checkpoints == "card"
         self.blocks: list[Block] = []
 
     # -- narration ---------------------------------------------------------
@@ -59,7 +64,7 @@ class LectureScene(Scene):
 
         Before the body plays, the block's voice is made (or found in the
         cache) and starts; the block then lasts at least its
-        :attr:`~scenes.narration.Block.duration` (the voice and a short tail,
+        :attr:`~scenes.block.Block.duration` (the voice and a short tail,
         and at least the captions' reading time): after the body, the scene
         waits for whatever is left. A body that runs longer keeps the last
         caption up until it ends. Use ``block.run_time(...)`` to stretch an
@@ -69,7 +74,7 @@ class LectureScene(Scene):
         per block with ``--save_sections``) and writes its captions, cut
         into cues with chosen line breaks, as subcaptions. ``loop=True``
         marks a block whose picture loops well (the beat's GIF, a repeating
-        slide).
+        slide): its section's type is :attr:`~scenes.block.SectionType.LOOP`.
 
         Yields
         ------
@@ -84,7 +89,7 @@ class LectureScene(Scene):
         beat = type(self).__name__
         block = Block(f"{beat}-{len(self.blocks) + 1:02d}", text, beat, start=self.time, loop=loop)
         self.blocks.append(block)
-        self.next_section(block.id)
+        self.next_section(block.id, block.section_type)
         block.audio = self.narrator.audio(block.id, text)
         if block.audio is not None:
             self.add_sound(str(block.audio.path))
@@ -117,7 +122,7 @@ class LectureScene(Scene):
         >>> self.checkpoint("sigma-prime")  # doctest: +SKIP
         """
         cp = checkpoints(self.lesson)[checkpoint_id]
-        if not checkpoints_shown():
+        if not self.asks:
             return None
         shown = [m for m in self.mobjects
                  if isinstance(m, VMobject) and any(f.has_points() for f in m.get_family())]

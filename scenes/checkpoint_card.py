@@ -2,14 +2,13 @@
 
 So a plain MP4 on any platform still asks. The card fills the frame above
 the caption band (never in it), the question wrapped into lines, the
-choices in a two-column grid by letter. :data:`CHECKPOINTS_ENV` set to
-``none`` leaves the cards out of the film (the build sets it from
-``--checkpoints``).
+choices in a two-column grid by letter. The settings' ``checkpoints``
+(:data:`scenes.settings.CHECKPOINTS_ENV`, from ``--checkpoints``) set to
+``none`` leave the cards out of the film.
 """
 
 from __future__ import annotations
 
-import os
 import textwrap
 
 from manim import DOWN, LEFT, RIGHT, RoundedRectangle, VGroup, config
@@ -27,21 +26,10 @@ from scenes.style import (
     words,
 )
 
-__all__ = ["CHECKPOINTS_ENV", "CHECKPOINT_MODES", "checkpoints_shown", "CheckpointCard"]
+__all__ = ["CheckpointCard"]
 
-#: Environment: ``card`` (the default) draws each checkpoint's card, ``none`` leaves them out.
-CHECKPOINTS_ENV = "LECTURE_CHECKPOINTS"
-CHECKPOINT_MODES = ("card", "none")
 #: Characters per line of the question (wrapped here, at words).
 QUESTION_WIDTH = 52
-
-
-def checkpoints_shown() -> bool:
-    """Whether :data:`CHECKPOINTS_ENV` asks for the cards (anything but ``none``; a bad value is one line)."""
-    value = os.environ.get(CHECKPOINTS_ENV, "").strip().lower() or "card"
-    if value not in CHECKPOINT_MODES:
-        raise ValueError(f"{CHECKPOINTS_ENV}: unknown value {value!r}; allowed: {', '.join(CHECKPOINT_MODES)}")
-    return value == "card"
 
 
 class CheckpointCard(VGroup):

@@ -2,11 +2,16 @@
 
 - :class:`NeuronDiagram` — x → ×w → +b → z → σ → a, compared with y, with
   live values.
-- :class:`Follows` — live numbers that follow a tracker, and freeze.
 - :class:`Readouts` — labelled live numbers (w, b, a, C, epoch …).
 - :class:`CostPlot` — cost against epoch, traced as a tracker runs.
 - :class:`SigmoidPlot` — σ (blue) and σ′ (red) over z.
+- :class:`TrainingView` — the neuron, its readouts and its cost plot, run together.
 - :class:`CaptionCard` — a caption drawn into the picture, in the caption band.
+
+Their parts live beside them and are re-exported here: live numbers
+(:mod:`scenes.live`: :class:`LiveDecimal`, :class:`LiveInteger`,
+:class:`Follows`, :func:`epoch_tracker`) and the marks of every plot
+(:mod:`scenes.marks`: ticks, the edge axis, labels, the caption band).
 
 Live values follow a ``ValueTracker`` holding a (fractional) epoch: updaters
 call ``set_value`` on existing ``DecimalNumber`` objects and move existing
@@ -16,9 +21,7 @@ points; nothing re-typesets LaTeX per frame. Groups of live numbers take
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from typing import Self
+from collections.abc import Sequence
 
 import numpy as np
 from manim import (
@@ -29,14 +32,10 @@ from manim import (
     UP,
     Arrow,
     Axes,
-    NumberLine,
-    DecimalNumber,
     Dot,
     MathTex,
-    Mobject,
     Rectangle,
     RoundedRectangle,
-    Text,
     ValueTracker,
     VGroup,
     VMobject,
@@ -44,6 +43,8 @@ from manim import (
 )
 
 from neuron import Lesson, Trajectory, sigmoid, sigmoid_prime
+from scenes.live import Follows, LiveDecimal, LiveInteger, epoch_tracker
+from scenes.marks import above_caption_band, edge_y_axis, label, nice_range, nice_step
 from scenes.style import (
     B_COLOR,
     CAPTION_BAND,
@@ -55,7 +56,6 @@ from scenes.style import (
     SIGMA_COLOR,
     SIGMA_PRIME_COLOR,
     SMALL_AXIS_NUMBER_SIZE,
-    SMALL_SIZE,
     SYMBOL_SIZE,
     TARGET_COLOR,
     W_COLOR,
@@ -68,6 +68,7 @@ from scenes.style import (
 )
 
 __all__ = [
+    "TrainingView",
     "LiveDecimal",
     "LiveInteger",
     "nice_step",
@@ -83,194 +84,6 @@ __all__ = [
     "above_caption_band",
     "CaptionCard",
 ]
-
-
-#: Glyph outlines by (character, font size): typeset once, reused for every frame.
-_GLYPHS: dict[tuple[str, float], list[np.ndarray]] = {}
-
-
-class LiveDecimal(DecimalNumber):
-    """A ``DecimalNumber`` cheap enough to ``set_value`` on every frame.
-
-    Manim's ``DecimalNumber`` deep-copies a LaTeX glyph mobject for every
-    character on every ``set_value`` (about 2 ms a character here, so a panel
-    of live numbers costs more than drawing the frame). This subclass keeps
-    each character's outline as plain point arrays, typeset once per font
-    size, and builds the digits as bare paths from them. It looks the same
-    and is a drop-in replacement.
-
-    Examples
-    --------
-    >>> n = LiveDecimal(0.5, num_decimal_places=3)  # doctest: +SKIP
-    >>> n.add_updater(lambda m: m.set_value(tracker.get_value()))  # doctest: +SKIP
-    """
-
-    def __init__(self, number: float = 0, **kwargs) -> None:
-        super().__init__(number, **kwargs)
-        self._shown = self._get_num_string(self.number)
-
-    def set_value(self, number: float) -> LiveDecimal:
-        """Show ``number``; a no-op when the displayed digits would not change."""
-        shown = self._get_num_string(number)
-        if shown == getattr(self, "_shown", None):
-            self.number = number
-            return self
-        super().set_value(number)
-        self._shown = shown
-        return self
-
-    def _string_to_mob(self, string: str, mob_class=None, **kwargs) -> VMobject:
-        key = (string, round(float(self._font_size), 6))
-        outlines = _GLYPHS.get(key)
-        if outlines is None or mob_class is not None:
-            glyph = super()._string_to_mob(string, mob_class, **kwargs)
-            if mob_class is not None:  # units and ellipses: rare, keep manim's path
-                return glyph
-            outlines = [m.points.copy() for m in glyph.family_members_with_points()]
-            _GLYPHS[key] = outlines
-        mob = VMobject(fill_opacity=1.0, stroke_width=0, color=self.color)
-        if len(outlines) == 1:
-            mob.set_points(outlines[0].copy())
-        else:
-            mob.add(*(VMobject(fill_opacity=1.0, stroke_width=0, color=self.color).set_points(p.copy())
-                      for p in outlines))
-        return mob
-
-
-class LiveInteger(LiveDecimal):
-    """:class:`LiveDecimal` with no decimal places (an epoch counter)."""
-
-    def __init__(self, number: float = 0, num_decimal_places: int = 0, **kwargs) -> None:
-        super().__init__(number=number, num_decimal_places=num_decimal_places, **kwargs)
-
-    def get_value(self) -> int:
-        return int(np.round(super().get_value()))
-
-
-def nice_step(span: float, ticks: int = 5) -> float:
-    """A round tick step (1, 2 or 5 × 10ⁿ) giving about ``ticks`` ticks over ``span``."""
-    if span <= 0 or not math.isfinite(span):
-        raise ValueError(f"span must be a finite number > 0, got {span!r}")
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 5, 10):
-        if m * power >= raw:
-            return m * power
-    return 10 * power  # pragma: no cover
-
-
-def nice_range(top: float, ticks: int = 5) -> list[float]:
-    """``[0, upper, step]`` for an axis that must show values up to ``top``."""
-    step = nice_step(top, ticks)
-    return [0, step * math.ceil(top / step - 1e-9), step]
-
-
-def edge_y_axis(axes: Axes) -> NumberLine:
-    """Hide ``axes.y_axis`` and return a visible copy at the left edge.
-
-    ``Axes`` draws its vertical axis where x = 0, which puts tick labels in
-    the middle of a plot whose x range spans zero. The hidden original keeps
-    ``axes.c2p`` unchanged; add the copy to the same group as ``axes`` so the
-    two move together.
-
-    If 0 lies inside the x range, the tick (and number) that ``Axes`` leaves
-    out at x = 0 is put back on the x axis.
-
-    Parameters
-    ----------
-    axes
-        Axes whose x range may contain 0.
-
-    Returns
-    -------
-    NumberLine
-        The vertical axis, shifted so it stands on the x axis' left end.
-
-    Examples
-    --------
-    >>> ax = Axes(x_range=[-2, 8, 2], y_range=[0, 1, 0.5])  # doctest: +SKIP
-    >>> plot = VGroup(ax, edge_y_axis(ax))  # doctest: +SKIP
-    """
-    visible = axes.y_axis.copy()
-    visible.shift((axes.x_axis.get_start()[0] - axes.y_axis.get_start()[0]) * RIGHT)
-    axes.y_axis.set_opacity(0.0)
-    x_axis = axes.x_axis
-    if x_axis.x_min < 0 < x_axis.x_max:
-        # Axes leaves x = 0 bare (the vertical axis used to stand there): mark it.
-        x_axis.add(x_axis.get_tick(0, x_axis.tick_size))
-        if getattr(x_axis, "numbers", None) is not None and len(x_axis.numbers):
-            zero = x_axis.get_number_mobject(0, font_size=x_axis.font_size)
-            zero.match_color(x_axis.numbers[0])
-            x_axis.numbers.add(zero)
-    return visible
-
-
-def label(text: str, size: float = SMALL_SIZE, color=MUTED_COLOR) -> Text:
-    """Plain on-screen words, in the lecture's muted label style."""
-    return words(text, size=size, color=color)
-
-
-def above_caption_band(mobject: Mobject, buff: float = 0.15) -> Mobject:
-    """Move ``mobject`` vertically so its bottom sits ``buff`` above the caption band.
-
-    The bottom-anchored counterpart of ``to_edge(DOWN)`` for the lecture,
-    whose lowest strip is kept free for captions
-    (:data:`scenes.style.CAPTION_BAND`).
-    """
-    return mobject.shift((caption_band_top() + buff - mobject.get_bottom()[1]) * UP)
-
-
-def epoch_tracker() -> ValueTracker:
-    """A tracker over the epoch index, starting at 0."""
-    return ValueTracker(0.0)
-
-
-class Follows:
-    """Mixin for a group of live numbers that follow one ``ValueTracker``.
-
-    A subclass keeps its numbers in ``values`` (key → :class:`LiveDecimal`)
-    and says in :meth:`value_at` what each shows while the tracker holds
-    ``t``; by default the field ``key`` of ``self.trajectory`` at epoch ``t``
-    (for ``"epoch"``, the epoch rounded). :meth:`follow` gives every number
-    one updater that calls ``set_value`` (no Tex is rebuilt); :meth:`freeze`
-    takes those updaters off again, so a later transform does not fight them.
-
-    Examples
-    --------
-    >>> readouts = Readouts([("w", "w", W_COLOR)], LESSON.run("mse", "good"))  # doctest: +SKIP
-    >>> readouts.follow(tracker)  # doctest: +SKIP
-    >>> readouts.freeze()  # doctest: +SKIP
-    """
-
-    values: dict[str, LiveDecimal]
-    trajectory: Trajectory
-    _followers: list[tuple[LiveDecimal, Callable[[LiveDecimal], None]]]
-
-    def value_at(self, key: str, t: float) -> float:
-        """What the number ``key`` shows while the tracker holds ``t``."""
-        if key == "epoch":
-            return float(round(t))
-        return float(self.trajectory.at(t)[key])
-
-    def follow(self, tracker: ValueTracker, trajectory: Trajectory | None = None) -> Self:
-        """Keep every number at its value for ``tracker``; ``trajectory`` switches to another run first."""
-        self.freeze()
-        if trajectory is not None:
-            self.trajectory = trajectory
-        for key, number in self.values.items():
-            def update(m: LiveDecimal, key: str = key) -> None:
-                m.set_value(self.value_at(key, tracker.get_value()))
-
-            number.add_updater(update)
-            self._followers.append((number, update))
-        return self
-
-    def freeze(self) -> Self:
-        """Stop following: remove the updaters :meth:`follow` added, and no others."""
-        for number, update in getattr(self, "_followers", ()):
-            number.remove_updater(update)
-        self._followers = []
-        return self
 
 
 class Readouts(Follows, VGroup):

@@ -113,8 +113,8 @@ class LogLoss(LectureScene):
 
         dropped = ("the first term is multiplied by y = 0 and drops out" if y == 0
                    else "the factor (1 − y) is zero, so the second term drops out")
-        left = "−ln(1 − a)" if y == 0 else "−ln a"
-        with self.narrate(f"If y = {y}, {dropped}. What is left is {left}."):
+        what_is_left = "−ln(1 − a)" if y == 0 else "−ln a"
+        with self.narrate(f"If y = {y}, {dropped}. What is left is {what_is_left}."):
             self.play(Write(case_label))
             self.play(Create(strike))
             self.play(Write(left_over), run_time=1.5)

@@ -33,9 +33,17 @@ TINY = {
 }
 
 
-#: What the CLI and a user's shell may set for the film; every test starts without them.
-LECTURE_VARS = ("LECTURE_LESSON", "LECTURE_SET", "LECTURE_CAPTIONS", "LECTURE_VOICE", "LECTURE_PROFILE",
-                "LECTURE_VOICE_TIMEOUT", "LECTURE_LONG_AUDIO", "LECTURE_CHECKPOINTS", "LECTURE_MASTERY_SCORE")
+def _lecture_vars() -> tuple[str, ...]:
+    from scenes.pipeline.profile import PROFILE_ENV
+    from scenes.pipeline.scorm import MASTERY_ENV
+    from scenes.settings import Settings
+
+    return (*Settings().to_env(), PROFILE_ENV, MASTERY_ENV)
+
+
+#: What the CLI and a user's shell may set for the film (every variable of the settings, the
+#: profiler's and the SCORM packages' mastery score); every test starts without them, and whatever a test sets goes when it ends.
+LECTURE_VARS = _lecture_vars()
 
 
 @pytest.fixture(scope="session")
@@ -50,9 +58,9 @@ def clean_lecture_environment(monkeypatch: pytest.MonkeyPatch, session_voice_cac
 
     The CLI's ``choose`` sets these in ``os.environ``; monkeypatch restores them after each test.
     """
-    for name in LECTURE_VARS:  # set, then removed: monkeypatch then restores them even if the CLI sets them
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
+    for name in LECTURE_VARS:
+        monkeypatch.setenv(name, "")  # recorded, so the variable is put back as it was after the test ...
+        monkeypatch.delenv(name)  # ... even if the test's CLI sets it in this process
     monkeypatch.setenv("LECTURE_VOICE", "none")
     monkeypatch.setenv("LECTURE_VOICE_CACHE", str(session_voice_cache))
 

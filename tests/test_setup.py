@@ -32,9 +32,11 @@ def test_non_root_with_missing_packages_prints_the_exact_command(tmp_path):
     bins = fake_bin(tmp_path, uid=1000, installed={"pkg-config", "fonts-dejavu-core", "flite"})
     out = run_setup(bins, "test")
     assert out.returncode == 1
-    assert "missing Debian packages: libpango1.0-dev texlive-latex-extra dvisvgm chromium" in out.stderr
+    assert ("missing Debian packages: libpango1.0-dev texlive-latex-extra dvisvgm chromium libreoffice-impress "
+            "poppler-utils") in out.stderr
     assert ("sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
-            "--no-install-recommends libpango1.0-dev texlive-latex-extra dvisvgm chromium'") in out.stderr
+            "--no-install-recommends libpango1.0-dev texlive-latex-extra dvisvgm chromium libreoffice-impress "
+            "poppler-utils'") in out.stderr
     assert "apt-get must not run" not in out.stderr
 
 

@@ -18,7 +18,8 @@ esac
 # Manim's TeX template (texlive-latex-extra), its SVG converter (dvisvgm),
 # the lecture's font (DejaVu Sans) and its default voice (flite, offline speech).
 packages=(libpango1.0-dev pkg-config texlive-latex-extra dvisvgm fonts-dejavu-core flite)
-[ "$purpose" = test ] && packages+=(chromium)
+# The tests also open pages in Chromium, and the PowerPoint in LibreOffice Impress (drawn by poppler).
+[ "$purpose" = test ] && packages+=(chromium libreoffice-impress poppler-utils)
 [ "$purpose" = test ] && ! command -v node >/dev/null 2>&1 && packages+=(nodejs npm)
 
 PYTHON=${PYTHON:-python3}

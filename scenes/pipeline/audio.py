@@ -9,8 +9,7 @@ is decoded, cut or padded with silence to exactly its video's duration,
 the parts are laid end to end and the whole track is encoded once. At
 every join the sound is then where the picture is, to the sample.
 
-:func:`integrated_loudness` measures EBU R128 integrated loudness with
-FFmpeg's ``ebur128`` filter (through PyAV).
+Loudness is measured by the one meter, :func:`scenes.loudness.integrated_loudness`.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ __all__ = [
     "has_audio",
     "decode_audio",
     "fit",
-    "integrated_loudness",
     "audio_frames",
     "join_audio",
     "add_audio_stream",
@@ -68,45 +66,6 @@ def audio_frames(samples: NDArray[np.float32], rate: int = RATE, chunk: int = 48
         frame.time_base = Fraction(1, rate)
         frames.append(frame)
     return frames
-
-
-def integrated_loudness(samples: NDArray[np.float32], rate: int = RATE) -> float:
-    """EBU R128 integrated loudness (LUFS) of mono ``samples``; ``-inf`` for silence.
-
-    Examples
-    --------
-    A 1 kHz sine of amplitude 0.1 has a mean square of 0.005: −23.0 LUFS.
-
-    >>> t = np.arange(5 * RATE) / RATE
-    >>> round(integrated_loudness((0.1 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)), 1)
-    -23.0
-    """
-    if not len(samples) or not np.any(samples):
-        return float("-inf")
-    graph = av.filter.Graph()
-    source = graph.add_abuffer(format="flt", sample_rate=rate, layout="mono", time_base=Fraction(1, rate))
-    meter = graph.add("ebur128", "metadata=1")
-    sink = graph.add("abuffersink")
-    source.link_to(meter)
-    meter.link_to(sink)
-    graph.configure()
-    value = None
-
-    def drain() -> None:
-        nonlocal value
-        while True:
-            try:
-                out = graph.pull()
-            except (av.BlockingIOError, av.EOFError):
-                return
-            value = out.metadata.get("lavfi.r128.I", value)
-
-    for frame in audio_frames(samples, rate):
-        graph.push(frame)
-        drain()
-    graph.push(None)
-    drain()
-    return float(value) if value is not None else float("-inf")
 
 
 def join_audio(parts: Sequence[tuple[NDArray[np.float32], float]], rate: int = RATE) -> NDArray[np.float32]:

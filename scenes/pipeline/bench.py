@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -42,14 +41,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scenes.pipeline.build import ROOT, Beat, output_dir, render_beats, select_beats
+from scenes.pipeline.build import ROOT, Beat, render_beats, select_beats
+from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.profile import PROFILE_ENV
-from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
+from scenes.pipeline.benchreport import format_report
+from scenes.pipeline.targets import TARGETS, Target, evaluate
+from scenes.pipeline.options import BEATS, JOBS, positive_int, quality_option
 from scenes.pipeline.media import atomic_path
+from scenes.settings import Settings
 
 __all__ = [
     "GRID_SIZE",
@@ -68,19 +71,6 @@ __all__ = [
 #: Starts per side of the core's grid benchmark, and its epochs.
 GRID_SIZE = 400
 GRID_EPOCHS = 300
-
-#: Phases of a worker's time, in the order printed (see :class:`scenes.pipeline.profile.FrameClock`).
-PHASES = ("startup", "tex", "build", "logic", "raster", "handoff", "combine")
-PHASE_NAMES = {
-    "startup": "process start + imports",
-    "tex": "LaTeX + dvisvgm",
-    "build": "building mobjects, static frames, rest",
-    "logic": "animations + updaters",
-    "raster": "Cairo drawing",
-    "handoff": "waiting for the encoder queue",
-    "combine": "joining segments",
-}
-
 
 def median(values: Sequence[float]) -> float:
     """The median of ``values`` (``nan`` for none)."""
@@ -137,15 +127,15 @@ def bench_core(repeat: int = 3, report: Callable[[str], None] = print) -> dict[s
 
 
 # -- renders ---------------------------------------------------------------------
-def _cli(args: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, str]:
-    """Run ``python -m scenes ARGS`` (with ``env`` added to the environment); return its wall seconds and output."""
+def _cli(args: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Run ``python -m scenes ARGS`` (with ``env`` added to the environment); return its wall seconds."""
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "scenes", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"python -m scenes {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
-    return wall, proc.stdout
+    return wall
 
 
 def _beat_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -241,25 +231,26 @@ def bench_quality(
         args += ["--jobs", str(jobs)]
     parallel = []
     for r in range(repeat):
-        (output_dir(quality, work) / "lecture.json").unlink(missing_ok=True)  # assemble again, as after a change
-        wall, _ = _cli([*args, "--force"])
+        MediaLayout.of(quality, work).lecture_stamp.unlink(missing_ok=True)  # assemble again, as after a change
+        wall = _cli([*args, "--force"])
         parallel.append(wall)
         report(f"{quality}: together, run {r + 1}/{repeat}: {wall:.1f} s")
-    rerun_wall, stdout = _cli(args)
-    skipped = stdout.count("up to date")
-    done = re.search(r"Done in ([\d.]+) s", stdout)
+    rerun_wall = _cli(args)
+    last = json.loads(MediaLayout.of(quality, work).last_run.read_text())  # what the build says it did
+    skipped = sum(why == "up to date" for why in last["beats"].values())
     report(f"{quality}: no-change rerun: {rerun_wall:.1f} s ({skipped}/{len(chosen)} beats up to date)")
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import scenes.lecture"], cwd=ROOT, check=True)
     imports = time.perf_counter() - t0
     # What the voice costs: the same render with every block synthesised anew (an empty voice
     # cache) against the warm runs above; and silent (--voice none, paced for reading).
-    cold_wall, _ = _cli([*args, "--force"], env={"LECTURE_VOICE_CACHE": str(work / "voice-cold")})
+    cold = Settings.from_env()
+    cold_wall = _cli([*args, "--force"], env=replace(cold, voice_cache=work / "voice-cold").to_env())
     report(f"{quality}: together, voice synthesised anew: {cold_wall:.1f} s")
-    silent_wall, _ = _cli([*args, "--force", "--voice", "none", "--media", str(work / "silent")])
+    silent_wall = _cli([*args, "--force", "--voice", "none", "--media", str(work / "silent")])
     silent_seconds = None
     if whole:  # a lecture was joined: its chapters say how long the silent one runs
-        silent_video = json.loads((output_dir(quality, work / "silent") / "lecture.json").read_text())
+        silent_video = json.loads(MediaLayout.of(quality, work / "silent").lecture_stamp.read_text())
         silent_seconds = sum(c["duration"] for c in silent_video["chapters"])
     report(f"{quality}: together, --voice none: {silent_wall:.1f} s")
 
@@ -294,203 +285,11 @@ def bench_quality(
             "wall": rerun_wall,
             "beats_up_to_date": skipped,
             "beats": len(chosen),
-            "after_imports": float(done.group(1)) if done else None,
+            "after_imports": last["seconds"],
             "import_seconds": imports,
             "ratio": rerun_wall / together if together else float("nan"),
         },
     }
-
-
-# -- targets ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Target:
-    """A goal the render should meet: ``value ≤ limit`` (or ``<``)."""
-
-    name: str
-    text: str
-    quality: str
-    limit: float
-    strict: bool = False
-
-    def met(self, value: float) -> bool:
-        """Whether ``value`` meets the target."""
-        return value < self.limit if self.strict else value <= self.limit
-
-
-TARGETS: tuple[Target, ...] = (
-    Target("lecture_low", "whole lecture at low: render wall ≤ 0.2 × its duration", "low", 0.2),
-    Target("lecture_high", "whole lecture at 1080p60: render wall ≤ 1.5 × its duration", "high", 1.5),
-    Target("rerun", "no-change rerun ≤ 2% of a full render", "*", 0.02),
-    Target("voice", "synthesising every block anew adds ≤ 10% to a full render", "*", 0.10),
-    Target("creep", "last-third frame time ≤ 1.2 × first third (worst beat)", "*", 1.2),
-    Target("rss_high", "peak memory per render process at 1080p60 < 1 GB", "high", 1024.0, strict=True),
-)
-
-
-def _bound(render: dict[str, Any]) -> str:
-    """Where the time of a quality's renders went, largest share first."""
-    totals = dict.fromkeys(PHASES, 0.0)
-    encode = 0.0
-    for b in render["beats"].values():
-        for p in PHASES:
-            totals[p] += b["summary"]["split"][p]
-        encode += b["summary"]["encode_thread_seconds"]
-    whole = sum(totals.values()) or 1.0
-    shares = sorted(totals.items(), key=lambda kv: -kv[1])
-    text = ", ".join(f"{PHASE_NAMES[p]} {v / whole:.0%}" for p, v in shares if v / whole >= 0.01)
-    lecture = render["lecture"]
-    speedup = f"{lecture['speedup']:.2f}×" if lecture["speedup"] else "n/a (cold alone runs)"
-    return (f"bound by {PHASE_NAMES[shares[0][0]]}: {text}; PyAV encoding ran {encode:.1f} s on its own "
-            f"threads ({encode / whole:.0%} of the serial time, overlapped); parallel speedup "
-            f"{speedup} on {lecture['jobs']} jobs")
-
-
-def _updater_creep(beats: dict[str, Any]) -> str:
-    """The updaters' own creep: logic time within each beat's longest animation."""
-    known = [(s, b["summary"].get("longest_play_logic_creep")) for s, b in beats.items()]
-    known = [(s, v) for s, v in known if v is not None]
-    if not known:
-        return ""
-    slug, value = max(known, key=lambda sv: sv[1])
-    return f". Updaters alone, within each beat's longest animation: worst ×{value:.2f} ({slug})"
-
-
-def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Check every target that was measured; say what bounds each miss."""
-    renders = results.get("render", {})
-    checks = []
-    for t in TARGETS:
-        qualities = [q for q in renders if t.quality in ("*", q)]
-        if not qualities:
-            checks.append({"target": t.name, "text": t.text, "status": "not measured"})
-            continue
-        for q in qualities:
-            render = renders[q]
-            beats = render["beats"]
-            note = ""
-            if t.name.startswith("lecture"):
-                value = render["lecture"]["ratio"]
-                bound = _bound(render)
-                if not render["lecture"]["whole"]:
-                    note = f" (only {render['lecture']['beats']} beat(s) measured)"
-            elif t.name == "rerun":
-                rr = render["rerun"]
-                value = rr["ratio"]
-                startup = rr["wall"] - rr["after_imports"] if rr["after_imports"] is not None else float("nan")
-                bound = (f"{rr['beats_up_to_date']}/{rr['beats']} beats skipped; of its {rr['wall']:.1f} s, "
-                         f"{startup:.1f} s are before the build starts (importing manim and the scenes alone: "
-                         f"{rr['import_seconds']:.1f} s), {rr['after_imports'] or 0:.1f} s fingerprints, "
-                         "checks and the lecture check")
-            elif t.name == "voice":
-                v = render.get("voice")
-                if v is None:
-                    checks.append({"target": t.name, "text": t.text, "quality": q, "status": "not measured"})
-                    continue
-                value = v["synthesis_share"]
-                bound = (f"all blocks synthesised anew {v['cold_wall']:.1f} s against {v['warm_wall']:.1f} s from "
-                         f"the voice cache; silent (--voice none, paced for reading) {v['silent_wall']:.1f} s")
-            elif t.name == "creep":
-                worst_slug, worst = max(((s, b["summary"]) for s, b in beats.items()),
-                                        key=lambda sb: sb[1]["creep"] or 0.0)
-                value = worst["creep"] or 0.0
-                which = "updaters/animation logic" if (worst["logic_creep"] or 0) >= (worst["raster_creep"] or 0) \
-                    else "Cairo drawing"
-                in_play = max(((s, b["summary"]) for s, b in beats.items()),
-                              key=lambda sb: sb[1]["play_creep"] or 0.0)
-                bound = (f"worst {worst_slug}: frame {worst['frame_ms_first_third']:.1f} → "
-                         f"{worst['frame_ms_last_third']:.1f} ms; logic ×{worst['logic_creep'] or 0:.2f}, "
-                         f"drawing ×{worst['raster_creep'] or 0:.2f} → bound by {which}. Within one animation "
-                         f"the worst is ×{in_play[1]['play_creep'] or 0:.2f} ({in_play[0]}, play "
-                         f"#{in_play[1]['play_creep_index']}): "
-                         + ("frames grow as an animation runs (something accumulates)"
-                            if (in_play[1]["play_creep"] or 0) > t.limit
-                            else "no animation slows as it runs; the later animations are just heavier")
-                         + _updater_creep(beats))
-            else:  # rss
-                worst_slug, worst = max(((s, b["summary"]) for s, b in beats.items()),
-                                        key=lambda sb: sb[1]["peak_rss_mb"])
-                value = worst["peak_rss_mb"]
-                bound = f"largest: {worst_slug} {value:.0f} MB"
-            passed = t.met(value)
-            checks.append({"target": t.name, "text": t.text + note, "quality": q, "value": value,
-                           "limit": t.limit, "status": "PASS" if passed else "MISS", "bound": bound})
-    return checks
-
-
-# -- report -----------------------------------------------------------------------
-def _f(value: float | None, spec: str = ".2f") -> str:
-    return "-" if value is None or value != value else format(value, spec)
-
-
-def format_report(results: dict[str, Any]) -> str:
-    """The benchmark's tables and target checks as text."""
-    lines = []
-    meta = results["meta"]
-    lines.append(f"Benchmark {meta['date']}  manim {meta['manim']}  {meta['cpus']} CPUs  "
-                 f"git {meta['git'] or '?'}  repeat {meta['repeat']}")
-    for q, render in results.get("render", {}).items():
-        w, h, fps = QUALITIES[q].width, QUALITIES[q].height, QUALITIES[q].fps
-        lines += ["", f"== Render at {q} ({w}x{h}, {fps} fps): wall = median of the runs with a warm LaTeX cache "
-                  "(the cold first run if --repeat 1) =="]
-        head = (f"{'beat':<22} {'video s':>7} {'wall s':>7} {'LaTeX':>5} {'wall/vid':>8} {'fps':>6} {'RSS MB':>7} "
-                f"{'tex cold/warm':>13} {'creep':>6} {'logic':>6} {'draw':>6} {'in-play':>7}")
-        lines += [head, "-" * len(head)]
-        for slug, b in render["beats"].items():
-            s = b["summary"]
-            tex = f"{'/'.join(map(str, s['tex_compiled_cold'])) or '-'}/{max(s['tex_compiled_warm'], default='-')}"
-            lines.append(f"{slug:<22} {s['video_seconds']:7.1f} {s['wall']:7.1f} {s['tex_cache']:>5} "
-                         f"{s['ratio']:8.2f} {s['fps_rendered']:6.1f} {s['peak_rss_mb']:7.0f} {tex:>13} "
-                         f"{_f(s['creep']):>6} {_f(s['logic_creep']):>6} {_f(s['raster_creep']):>6} "
-                         f"{_f(s['play_creep']):>7}")
-        lec = render["lecture"]
-        cache = "cold" if lec["speedup"] is None else "warm"
-        lines.append(f"{'sum of beats (alone)':<22} {lec['video_seconds']:7.1f} {lec['serial_sum_wall']:7.1f} "
-                     f"{cache:>5} {lec['serial_sum_wall'] / lec['video_seconds']:8.2f}")
-        label = "lecture (parallel)" if lec["whole"] else "chosen (parallel)"
-        speedup = f"{lec['speedup']:.2f}x" if lec["speedup"] else "n/a (alone runs had a cold LaTeX cache)"
-        lines.append(f"{label:<22} {lec['video_seconds']:7.1f} {lec['parallel_wall']:7.1f} {'warm':>5} "
-                     f"{lec['ratio']:8.2f} {lec['fps_rendered']:6.1f} {lec['peak_rss_mb']:7.0f}   "
-                     f"speedup over alone: {speedup} on {lec['jobs']} jobs")
-        rr = render["rerun"]
-        lines.append(f"{'no-change rerun':<22} {'':7} {rr['wall']:7.1f} {'':5}   {rr['beats_up_to_date']}/"
-                     f"{rr['beats']} beats up to date, {rr['ratio']:.1%} of a full render")
-        if v := render.get("voice"):
-            silent = f" for {v['silent_video_seconds']:.1f} s of video" if v["silent_video_seconds"] else ""
-            lines.append(f"{'voice synthesised anew':<22} {'':7} {v['cold_wall']:7.1f} {'':5}   "
-                         f"+{v['synthesis_share']:.1%} over the voice cache; --voice none {v['silent_wall']:.1f} s"
-                         f"{silent}")
-        lines += ["", "Where the time went (share of each beat's wall; PyAV encode runs alongside on its threads):"]
-        head = f"{'beat':<22} " + " ".join(f"{p:>8}" for p in PHASES) + f" {'encode s':>9}"
-        lines += [head, "-" * len(head)]
-        for slug, b in render["beats"].items():
-            s = b["summary"]
-            total = sum(s["split"].values()) or 1.0
-            lines.append(f"{slug:<22} " + " ".join(f"{s['split'][p] / total:8.0%}" for p in PHASES)
-                         + f" {s['encode_thread_seconds']:9.2f}")
-        lines.append("  " + "; ".join(f"{p} = {PHASE_NAMES[p]}" for p in PHASES))
-        lines.append("  creep = median frame time, last third of the beat's animation frames / first third "
-                     "(logic: updates, draw: Cairo); in-play = the same within one animation, worst play")
-    if "core" in results:
-        core = results["core"]
-        lines += ["", "== Numerical core (median seconds; spread = slowest/fastest run) =="]
-        grid = core["grid"]
-        for name, g in grid.items():
-            lines.append(f"grid {g['shape']:<34} {name}: {g['median']:7.3f} s  spread {g['spread']:.2f}  "
-                         f"{g['ns_per_start_epoch']:.2f} ns per start-epoch")
-        if {"mse", "bce"} <= grid.keys():
-            lines.append(f"  grid bce/mse time ratio: {grid['bce']['median'] / grid['mse']['median']:.2f}")
-        for key, sw in core["sweep"].items():
-            lines.append(f"sweep {sw['starts']} starts ≤ {sw['max_epochs']} epochs {key:<12}: {sw['median']:7.3f} s  "
-                         f"spread {sw['spread']:.2f}")
-    lines += ["", "== Targets =="]
-    for c in results["targets"]:
-        if c["status"] == "not measured":
-            lines.append(f"  -    {c['text']}: not measured")
-            continue
-        lines.append(f"  {c['status']} [{c['quality']}] {c['text']}: {c['value']:.3g} (limit {c['limit']:g})")
-        if c["status"] == "MISS" or c["target"].startswith("lecture"):
-            lines.append(f"       {c['bound']}")
-    return "\n".join(lines)
 
 
 def _meta(repeat: int) -> dict[str, Any]:
@@ -576,28 +375,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number ≥ 1, or a message naming the bad value."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text!r}")
-    return value
-
-
 def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``bench`` command to the CLI's subcommands."""
     bench = sub.add_parser("bench", help="time the renders and the numerical core; check the speed targets",
-                           description=__doc__.split("\n\n")[0])
-    bench.add_argument("--quality", "-q", dest="qualities", action="append", choices=QUALITY_NAMES,
-                       help="render at this quality; repeatable "
-                            "(default: low and high)")
-    bench.add_argument("--beat", dest="beats", action="append", metavar="NAME",
-                       help="only this beat (scene name or slug); repeatable (default: the whole lecture)")
+                           description=__doc__.split("\n\n")[0], parents=[quality_option(many=True), BEATS, JOBS])
     bench.add_argument("--repeat", "-r", type=positive_int, default=3, help="runs per measurement; medians (default: 3)")
-    bench.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
     bench.add_argument("--no-core", action="store_true", help="skip the numerical-core timings")
     bench.add_argument("--no-render", action="store_true", help="skip the renders")
     bench.add_argument("--work", type=Path, default=None,

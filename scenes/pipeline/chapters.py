@@ -24,7 +24,7 @@ from typing import Any
 
 import av
 
-from scenes.pipeline.media import atomic_path
+from scenes.pipeline.media import atomic_path, vtt_time
 
 __all__ = ["chapters_vtt", "with_chapters", "read_chapters", "chapter_link", "gallery_link", "seconds_text",
            "FRAGMENT_JS", "CHAPTER_TIME_BASE"]
@@ -45,14 +45,6 @@ def seconds_text(t: float) -> str:
     """
     text = f"{max(0.0, float(t)):.3f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def _vtt_time(t: float) -> str:
-    ms = int(round(max(0.0, float(t)) * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
 
 
 def _vtt_text(title: str) -> str:
@@ -86,7 +78,7 @@ def chapters_vtt(chapters: Sequence[Mapping[str, Any]]) -> str:
         ident = re.sub(r"\s+|-->", "-", str(c.get("slug") or c.get("order") or ""))
         if ident:
             lines.append(ident)
-        lines += [f"{_vtt_time(start)} --> {_vtt_time(end)}", _vtt_text(c["title"]), ""]
+        lines += [f"{vtt_time(start)} --> {vtt_time(end)}", _vtt_text(c["title"]), ""]
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import json
 import sys
 from pathlib import Path
 import time
@@ -27,24 +28,18 @@ from collections.abc import Sequence
 
 import av.error
 
-from scenes.pipeline.bench import add_bench_parser, positive_int
-from scenes.pipeline.quality import QUALITIES, QUALITY_NAMES
+from scenes.pipeline.bench import add_bench_parser
+from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, render_beats, select_beats
+from scenes.pipeline.layout import MediaLayout
+from scenes.pipeline.options import (BEATS, FORCE, JOBS, LECTURE, LESSON_AND_VOICE, MEDIA, file_in_the_way,
+                                     media_folder, quality_option, settings_from_args)
+from scenes.pipeline.quality import QUALITIES
 from neuron.checks import safe_name
-from scenes.files import inside
-from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, output_dir, render_beats, select_beats
-from scenes.pipeline.media import atomic_path
+from scenes.files import atomic_path, inside
 from scenes.pipeline.recordings import recording_notes
+from scenes.settings import Settings
 
 __all__ = ["main", "media_folder", "describe_error", "choose", "Choice"]
-
-#: The variables the film reads (set here for this process and every render worker).
-LESSON_VAR, SET_VAR, VOICE_VAR, CAPTIONS_VAR = "LECTURE_LESSON", "LECTURE_SET", "LECTURE_VOICE", "LECTURE_CAPTIONS"
-#: ``card`` or ``none``: the "pause and think" cards in the film (see :mod:`scenes.checkpoint_card`).
-CHECKPOINTS_VAR = "LECTURE_CHECKPOINTS"
-#: The SCORM packages' mastery score (see :mod:`scenes.pipeline.scorm`).
-MASTERY_VAR = "LECTURE_MASTERY_SCORE"
-#: Who speaks when nothing is chosen: the most intelligible offline engine measured here (README).
-DEFAULT_VOICE = "flite:rms"
 
 #: errno → what it means for a folder the build writes.
 CAUSES = {
@@ -69,31 +64,6 @@ def _size(path) -> str:
     return f"{path.stat().st_size / 1e6:.1f} MB"
 
 
-def media_folder(text: str) -> Path:
-    """argparse type for ``--media``: a folder, or a path where one can be made.
-
-    Refuses an empty name (it would mean the current folder, the
-    repository) and a path that is, or runs through, a file.
-    """
-    if not text.strip():
-        raise argparse.ArgumentTypeError("must name a folder, got an empty name")
-    path = Path(text)
-    if (blocker := _file_in_the_way(path)) is not None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a folder ({str(blocker)!r} is a file)")
-    return path
-
-
-def _file_in_the_way(path: Path) -> Path | None:
-    """The file among ``path`` and its parents, if one is in the way of a folder."""
-    for part in (path, *path.parents):
-        try:
-            if part.exists():
-                return None if part.is_dir() else part
-        except OSError:
-            return None
-    return None
-
-
 def describe_error(e: OSError | av.error.FFmpegError) -> str:
     """One line for a failed file operation: ``<path>: <cause>``."""
     filename = getattr(e, "filename", None) or getattr(e, "filename2", None)
@@ -101,21 +71,27 @@ def describe_error(e: OSError | av.error.FFmpegError) -> str:
     cause = CAUSES.get(code)
     if isinstance(e, av.error.FFmpegError) and cause is None:
         cause = f"{e.strerror or e} (not a readable video)"
-    elif code in (errno.ENOTDIR, errno.EEXIST) and filename and (blocker := _file_in_the_way(Path(filename))):
+    elif code in (errno.ENOTDIR, errno.EEXIST) and filename and (blocker := file_in_the_way(Path(filename))):
         cause = "not a folder" + (f" ({_rel(blocker)} is a file)" if blocker != Path(filename) else "")
     cause = cause or e.strerror or str(e)
     return f"{_rel(Path(filename)) if filename else 'a file'}: {cause}"
 
 
 class Choice:
-    """What ``--lesson``/``--set``/``--voice``/``--captions`` chose: the variant's name and its media folder."""
+    """What ``--lesson``/``--set``/``--voice``/``--captions`` chose: the settings, the variant's name, its media folder."""
 
-    def __init__(self, variant: str, voice: str, burn: bool, media: Path | None) -> None:
-        self.variant, self.voice, self.burn, self.media = variant, voice, burn, media
+    def __init__(self, settings: Settings, variant: str, media: Path | None) -> None:
+        self.settings, self.variant, self.media = settings, variant, media
+
+    @property
+    def voice(self) -> str:
+        return self.settings.voice
 
 
 def choose(args: argparse.Namespace) -> Choice:
-    """Set the lesson and narration variables from ``args``; check them; say where the files go.
+    """Settle the settings from ``args``, hand them to every render (the environment); say where files go.
+
+    The environment is changed only once every choice is accepted.
 
     Raises
     ------
@@ -123,85 +99,23 @@ def choose(args: argparse.Namespace) -> Choice:
         One line for a lesson file or override the presets refuse, or a voice
         that does not exist or is not installed. Nothing is written before.
     """
-    lesson = getattr(args, "lesson", None)
-    overrides = list(getattr(args, "set", None) or [])
-    if lesson is not None:
-        found = next((p for p in (Path(lesson), ROOT / "lessons" / lesson) if p.is_file()), None)
-        if found is None:
-            raise BuildError(f"--lesson {lesson!r}: no such file (a TOML lesson file; the shipped ones are in lessons/)")
-        os.environ[LESSON_VAR] = str(found.resolve())
-    else:
-        os.environ.pop(LESSON_VAR, None)
-    if overrides:
-        bad = [o for o in overrides if "=" not in o or ";" in o or "\x00" in o]
-        if bad:
-            raise BuildError(f"--set {bad[0]!r}: expected key=value, e.g. --set eta=0.3")
-        os.environ[SET_VAR] = ";".join(overrides)
-    else:
-        os.environ.pop(SET_VAR, None)
-    voice = _voice_spec(args)
-    os.environ[VOICE_VAR] = voice
-    burn = getattr(args, "captions", "sidecar") == "burn"
-    os.environ[CAPTIONS_VAR] = "burn" if burn else "sidecar"
-    asked = getattr(args, "checkpoints", "card") or "card"
-    os.environ[CHECKPOINTS_VAR] = asked
-    root = getattr(args, "media", None) or ROOT / "media"
-    _voice_settings(args, root)
-    try:  # the film reads the same variables: what it will refuse, refuse now, in one line
+    try:  # the film reads the same settings: what it will refuse, refuse now, in one line
+        settings = settings_from_args(args, inherited=Settings.from_env())
         from neuron.lessonfile import variant_from_environment
-        from scenes.narration import voice_from_env, voice_timeout
+        from scenes.voices import Voice
 
-        variant = variant_from_environment()
-        voice_from_env()
-        voice_timeout()
-        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if burn else "")
-                           + ("+no-checkpoints" if asked == "none" else ""))
+        variant = variant_from_environment(settings.to_env())  # as every render will read it
+        Voice.from_string(settings.voice)
+        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else "")
+                           + ("+no-checkpoints" if settings.checkpoints == "none" else ""))
         media = getattr(args, "media", None)
         if folder != "default":
+            root = media or ROOT / "media"
             media = inside(root, root / folder)
     except (ValueError, RuntimeError) as e:
         raise BuildError(str(e)) from None
-    return Choice(variant.name, voice, burn, media)
-
-
-def _voice_settings(args: argparse.Namespace, root: Path) -> None:
-    """The voice cache (``--voice-cache``, else the environment's, else ``<media>/voice``), timeout, long audio."""
-    from scenes.narration import CACHE_ENV, LONG_AUDIO_ENV, TIMEOUT_ENV
-
-    chosen = getattr(args, "voice_cache", None)
-    if chosen is not None or not os.environ.get(CACHE_ENV):
-        os.environ[CACHE_ENV] = str(Path(chosen or root / "voice").resolve())
-    if getattr(args, "voice_timeout", None) is not None:
-        os.environ[TIMEOUT_ENV] = repr(args.voice_timeout)
-    if getattr(args, "allow_long_audio", False):
-        os.environ[LONG_AUDIO_ENV] = "1"
-
-
-def mastery(text: str) -> str:
-    """argparse type for ``--mastery-score``: a whole percent 0-100, or ``none``."""
-    value = text.strip().lower()
-    if value != "none" and not (value.isdigit() and 0 <= int(value) <= 100):
-        raise argparse.ArgumentTypeError(f"must be a whole percent 0-100 or none, got {text!r}")
-    return value
-
-
-def _voice_spec(args: argparse.Namespace) -> str:
-    chosen = [(flag, v) for flag, v in (("--voice", getattr(args, "voice", None)),
-                                        ("--voice-cmd", getattr(args, "voice_cmd", None)),
-                                        ("--recordings", getattr(args, "recordings", None))) if v is not None]
-    if len(chosen) > 1:
-        raise BuildError(f"choose one of {', '.join(f for f, _ in chosen)}: they all say who speaks")
-    if not chosen:
-        return os.environ.get(VOICE_VAR, "").strip() or DEFAULT_VOICE
-    flag, value = chosen[0]
-    if flag == "--voice-cmd":
-        return f"cmd:{value}"
-    if flag == "--recordings":
-        if not Path(value).is_dir():
-            raise BuildError(f"--recordings {value!r}: not a folder (one audio file per block, named by its id; "
-                             "python -m scenes script lists them)")
-        return f"recordings:{Path(value).resolve()}"
-    return value
+    settings.apply()  # only what was accepted reaches this process and every render
+    return Choice(settings, variant.name, media)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -219,14 +133,24 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"  {_rel(r.video):<40} {r.duration:6.1f} s  {_size(r.video):>8}   + {r.captions.name}")
     if args.beats:
         _print_notes(results, args)
+        _record_run(results, quality, args.media, started)
         print(f"\nDone in {time.perf_counter() - started:.1f} s (lecture not assembled: beats were chosen).")
         return 0
     lecture = assemble_lecture(results, quality, media=args.media, report=lambda line: print(line, flush=True))
     print(f"  {_rel(lecture['video']):<40} {lecture['duration']:6.1f} s  {_size(lecture['video']):>8}"
           f"   + {lecture['captions'].name}, {len(lecture['chapters'])} chapters")
     _print_notes(results, args)
+    _record_run(results, quality, args.media, started)
     print(f"\nDone in {time.perf_counter() - started:.1f} s.")
     return 0
+
+
+def _record_run(results, quality: str, media: Path | None, started: float) -> None:
+    """Write what this render did (:attr:`MediaLayout.last_run`): the benchmark reads it, not the printed text."""
+    record = {"seconds": round(time.perf_counter() - started, 3),
+              "beats": {r.beat.slug: r.reason if r.rendered else "up to date" for r in results}}
+    with atomic_path(MediaLayout.of(quality, media).last_run) as tmp:
+        tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def _print_notes(results, args: argparse.Namespace) -> None:
@@ -243,13 +167,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     args.media = choose(args).media
     if args.mastery_score is not None:
-        os.environ[MASTERY_VAR] = args.mastery_score
-    select_beats(args.beats)  # raises before anything is written
+        from scenes.pipeline.scorm import MASTERY_ENV
+
+        os.environ[MASTERY_ENV] = args.mastery_score
+    select_beats(args.beats, lecture=args.lecture)  # raises before anything is written
     started = time.perf_counter()
-    manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs,
+    manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs, lecture=args.lecture,
                       report=lambda line: print(line, flush=True))
     entries = [*manifest["clips"], *([manifest["lecture"]] if manifest["lecture"] else [])]
-    folder = output_dir(args.quality, args.media) / "clips"
+    folder = MediaLayout.of(args.quality, args.media).clips
     print(f"\n{len(entries)} clip(s) in {_rel(folder)}/ "
           f"({sum(f['bytes'] for e in entries for f in e['files'].values()) / 1e6:.1f} MB), "
           f"gallery: {_rel(folder / 'index.html')}; done in {time.perf_counter() - started:.1f} s.")
@@ -268,57 +194,22 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_script(args: argparse.Namespace) -> int:
     """Write the recording script: one line per narrated block (id, beat, words)."""
-    from scenes.narration import recording_script
+    from scenes.pipeline.script import recording_script, write_script
 
     choose(args)
     lines = recording_script([b.scene for b in select_beats(args.beats, lecture=args.lecture)])
     target = args.out or (args.media or ROOT / "media") / "recording-script.tsv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    rows = ["# Recording script: record each block into <folder>/<id>.wav (or .mp3, .ogg, .flac, .m4a),",
-            "# then: make lecture VOICE_ARGS='--recordings <folder>'. Columns: id, beat, words.",
-            *(f"{line.id}\t{line.beat}\t{line.text}" for line in lines)]
-    with atomic_path(target) as tmp:
-        tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    write_script(lines, target)
     print(f"Wrote {_rel(target)}: {len(lines)} blocks to record, "
           f"{sum(len(line.text) for line in lines)} characters.")
     return 0
 
 
-def _lesson_options() -> argparse.ArgumentParser:
-    """The options every rendering command shares: lesson variant and narration."""
-    common = argparse.ArgumentParser(add_help=False)
-    lesson = common.add_argument_group("lesson")
-    lesson.add_argument("--lesson", metavar="FILE", help="a TOML lesson file (see lessons/); default: the presets")
-    lesson.add_argument("--set", action="append", metavar="KEY=VALUE",
-                        help="change one parameter after the lesson file, e.g. eta=0.3 or bad.w=3; repeatable")
-    voice = common.add_argument_group("narration")
-    voice.add_argument("--voice", metavar="ENGINE[:VOICE]",
-                       help=f"flite[:rms|slt|awb|kal16], espeak-ng[:VOICE] or none (default: {DEFAULT_VOICE})")
-    voice.add_argument("--voice-cmd", metavar="TEMPLATE",
-                       help="any TTS command: {text} (quoted) or stdin gives the words, it writes {wav}")
-    voice.add_argument("--recordings", metavar="FOLDER",
-                       help="your own recordings, one file per block named by its id (see: script)")
-    voice.add_argument("--captions", choices=("sidecar", "burn"), default="sidecar",
-                       help="burn: also draw the captions into the picture (own folder)")
-    voice.add_argument("--checkpoints", choices=("card", "none"), default="card",
-                       help="none: leave the 'pause and think' question cards out of the film (own folder)")
-    voice.add_argument("--voice-cache", metavar="FOLDER", type=media_folder, default=None,
-                       help="where synthesised audio is kept (default: <media>/voice)")
-    voice.add_argument("--voice-timeout", metavar="SECONDS", type=seconds, default=None,
-                       help="stop a speech command that has not finished one block after this long (default: 120)")
-    voice.add_argument("--allow-long-audio", action="store_true",
-                       help="keep a block's audio even when it is far longer than its words could need")
-    return common
-
-
-def seconds(text: str) -> float:
-    """argparse type for ``--voice-timeout``: a number of seconds > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (value > 0 and value != float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, got {text!r}")
+def mastery(text: str) -> str:
+    """argparse type for ``--mastery-score``: a whole percent 0-100, or ``none``."""
+    value = text.strip().lower()
+    if value != "none" and not (value.isdigit() and 0 <= int(value) <= 100):
+        raise argparse.ArgumentTypeError(f"must be a whole percent 0-100 or none, got {text!r}")
     return value
 
 
@@ -326,44 +217,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    common = _lesson_options()
+    quality = quality_option()
 
-    render = sub.add_parser("render", help="render every beat, then assemble the lecture", parents=[common])
-    render.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="render quality (default: low)")
-    render.add_argument("--beat", dest="beats", action="append", metavar="NAME",
-                        help="render only this beat (scene name or slug); repeatable")
-    render.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
-    render.add_argument("--force", action="store_true", help="render even beats that are up to date")
-    render.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
-    render.add_argument("--lecture", default=None, metavar="MODULE[:LIST]",
-                        help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)")
+    render = sub.add_parser("render", help="render every beat, then assemble the lecture",
+                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, FORCE, MEDIA, LECTURE])
     render.set_defaults(func=cmd_render)
 
     export = sub.add_parser("export", help="render, then write clips, slides, transcript, manifest and gallery",
-                            parents=[common])
-    export.add_argument("--quality", "-q", default="low", choices=QUALITY_NAMES, help="render quality (default: low)")
-    export.add_argument("--beat", dest="beats", action="append", metavar="NAME",
-                        help="export only this beat (scene name or slug); repeatable")
-    export.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
-    export.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
+                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, MEDIA, LECTURE])
     export.add_argument("--mastery-score", type=mastery, default=None, metavar="PERCENT",
                         help="the SCORM packages' mastery score, 0-100 (percent of checkpoints right), "
                              "or none (default: 80)")
     export.set_defaults(func=cmd_export)
 
     preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet",
-                             parents=[common])
-    preview.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel renders (default: one per core)")
-    preview.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
+                             parents=[LESSON_AND_VOICE, JOBS, MEDIA])
     preview.set_defaults(func=cmd_preview)
 
     script = sub.add_parser("script", help="write the recording script for narrating in your own voice",
-                            parents=[common])
-    script.add_argument("--beat", dest="beats", action="append", metavar="NAME", help="only this beat; repeatable")
-    script.add_argument("--lecture", default=None, metavar="MODULE[:LIST]", help="scenes from this module or file")
+                            parents=[LESSON_AND_VOICE, BEATS, LECTURE, MEDIA])
     script.add_argument("--out", type=Path, default=None,
                         help="where to write it (default: <media>/recording-script.tsv)")
-    script.add_argument("--media", type=media_folder, default=None, help="media folder (default: ./media in the repo)")
     script.set_defaults(func=cmd_script)
 
     add_bench_parser(sub)

@@ -19,23 +19,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from scenes.pipeline.build import (
-    Beat,
-    BeatResult,
-    _build_lock,
-    assemble_lecture,
-    beats,
-    check_quality,
-    EVERYTHING,
-    claimed,
-    output_dir,
-    refuse_foreign,
-    render_beats,
-    select_beats,
-)
+from scenes.block import BlockRecord
+from scenes.pipeline.build import BeatResult, assemble_lecture, beats, check_quality, render_beats, select_beats
+from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign
 from scenes.pipeline import scorm as _scorm  # noqa: F401  (registers the SCORM packages as formats)
 from scenes.pipeline.formats import FORMATS, SETTINGS, ClipSource, Job
 from scenes.pipeline.gallery import write_gallery
+from scenes.pipeline.layout import MediaLayout, folder_lock
 from scenes.pipeline.media import atomic_path, file_record, intact, sealed, verify
 
 __all__ = [
@@ -62,7 +52,7 @@ _publish = atomic_path
 
 def clips_dir(quality: str, media: Path | None = None) -> Path:
     """``media/<quality>/clips``: where the export writes."""
-    return output_dir(quality, media) / CLIPS
+    return MediaLayout.of(quality, media).clips
 
 
 # -- one clip -------------------------------------------------------------------
@@ -135,7 +125,7 @@ def export_clips(
     dict
         The manifest (also written to ``folder / MANIFEST``).
     """
-    with _build_lock(folder, report):  # one export at a time writes this folder
+    with folder_lock(folder, report):  # one export at a time writes this folder
         for leftover in folder.glob(".*.part*"):  # of a killed export
             leftover.unlink(missing_ok=True)
         owned = claimed(folder / MANIFEST, _manifest_files)
@@ -271,32 +261,30 @@ def _remove_orphans(folder: Path, owned: frozenset[str], manifest: dict) -> None
             path.unlink()
 
 
-def _sections(beat: Beat, folder: Path, published: Sequence[dict], offset: float = 0.0) -> tuple[dict, ...]:
-    """A beat's published sections (see the build's stamp) as a clip's: paths made whole, times shifted."""
-    return tuple({"video": str(folder / s["file"]), "block": s["block"], "notes": s["notes"],
-                  "chapter": beat.order, "title": beat.title, "start": round(offset + s["start"], 3),
-                  "duration": s["duration"], "loop": bool(s.get("loop")),
-                  **({"checkpoint": s["checkpoint"]} if s.get("checkpoint") else {})} for s in published)
+def _sections(folder: Path, published: Sequence[BlockRecord], beat, offset: float = 0.0) -> tuple[BlockRecord, ...]:
+    """A beat's published sections as a clip's: files made whole paths, times shifted by ``offset``."""
+    return tuple(s.shifted(offset, file=str(folder / s.file), chapter=beat.order, title=beat.title)
+                 for s in published)
 
 
-def _source(r: BeatResult) -> ClipSource:
+def _source(r: BeatResult, layout: MediaLayout) -> ClipSource:
     return ClipSource(r.beat.slug, r.beat.title, r.beat.order, r.video, r.captions, r.beat.scene,
-                      sections=_sections(r.beat, r.video.parent, r.sections))
+                      sections=_sections(layout.beats, r.sections, r.beat))
 
 
-def _published(quality: str, media: Path | None, skip: set[str]) -> list[ClipSource]:
+def _published(layout: MediaLayout, skip: set[str], lecture: str | None = None) -> list[ClipSource]:
     """Beats rendered earlier (not in ``skip``) whose MP4 and captions exist."""
-    beat_dir = output_dir(quality, media) / "beats"
     found = []
-    for b in beats():
-        video, captions = beat_dir / f"{b.slug}.mp4", beat_dir / f"{b.slug}.srt"
+    for b in beats(lecture):
+        video, captions = layout.video(b), layout.captions(b)
         if b.slug not in skip and video.exists() and captions.exists():
             try:
-                published = json.loads((beat_dir / f"{b.slug}.json").read_text()).get("sections") or []
-            except (OSError, ValueError):
+                stamp = json.loads(layout.stamp(b).read_text())
+                published = [BlockRecord.from_json(s) for s in stamp.get("sections") or []]
+            except (OSError, ValueError, TypeError, AttributeError):
                 published = []
             found.append(ClipSource(b.slug, b.title, b.order, video, captions, b.scene,
-                                    sections=_sections(b, beat_dir, published)))
+                                    sections=_sections(layout.beats, published, b)))
     return found
 
 
@@ -307,6 +295,7 @@ def export(
     media: Path | None = None,
     jobs: int | None = None,
     force: bool = False,
+    lecture: str | None = None,
     report: Callable[[str], None] = print,
 ) -> dict:
     """Render (what is not up to date), then export clips, manifest and gallery.
@@ -314,6 +303,7 @@ def export(
     With ``names`` only those beats are rendered and exported, and the
     lecture is not assembled; the lecture and the other beats stay in the
     gallery while their earlier export still matches their rendered files.
+    ``lecture`` names the scene list (``module-or-file[:name]``, as for ``render``).
 
     Raises
     ------
@@ -321,9 +311,9 @@ def export(
         For a bad quality or beat name (before anything is written) or a failed render.
     """
     check_quality(quality)
-    chosen = select_beats(names)
+    chosen = select_beats(names, lecture=lecture)
     results = render_beats(chosen, quality, jobs=jobs, media=media, force=force, report=report)
-    return export_results(results, quality, media=media, lecture=not names, report=report)
+    return export_results(results, quality, media=media, lecture=not names, scenes=lecture, report=report)
 
 
 def export_results(
@@ -332,40 +322,44 @@ def export_results(
     *,
     media: Path | None = None,
     lecture: bool = True,
+    scenes: str | None = None,
     report: Callable[[str], None] = print,
 ) -> dict:
     """Export rendered beats (and, with ``lecture``, the lecture assembled from them).
+
+    ``scenes`` names the scene list the beats came from (default: the lecture's).
 
     Returns
     -------
     dict
         The manifest written beside the clips.
     """
-    sources = [_source(r) for r in results]
-    keep = _published(quality, media, {s.slug for s in sources})
+    layout = MediaLayout.of(quality, media)
+    sources = [_source(r, layout) for r in results]
+    keep = _published(layout, {s.slug for s in sources}, scenes)
     if lecture:
         joined = assemble_lecture(results, quality, media=media)
         sources.append(ClipSource("lecture", _lecture_title(), 0, joined["video"], joined["captions"],
                                   chapters=tuple(joined["chapters"]),
-                                  sections=_lecture_sections(results, joined["chapters"])))
-    elif (output_dir(quality, media) / "lecture.mp4").exists():
-        keep.append(_previous_lecture(quality, media))
-    folder = clips_dir(quality, media)
+                                  sections=_lecture_sections(results, joined["chapters"], layout)))
+    elif layout.lecture_video.exists():
+        keep.append(_previous_lecture(layout))
+    folder = layout.clips
     report(f"Exporting {len(sources)} clip(s) into {folder} ...")
     return export_clips(sources, folder, quality, keep=keep, report=report)
 
 
-def _lecture_sections(results: Sequence[BeatResult], chapters: Sequence[dict]) -> tuple[dict, ...]:
+def _lecture_sections(results: Sequence[BeatResult], chapters: Sequence[dict],
+                      layout: MediaLayout) -> tuple[BlockRecord, ...]:
     """Every beat's narrated sections, in lecture order, timed in the lecture (slides, transcript)."""
     return tuple(s for r, chapter in zip(results, chapters)
-                 for s in _sections(r.beat, r.video.parent, r.sections, chapter["start"]))
+                 for s in _sections(layout.beats, r.sections, r.beat, chapter["start"]))
 
 
-def _previous_lecture(quality: str, media: Path | None) -> ClipSource:
-    out = output_dir(quality, media)
+def _previous_lecture(layout: MediaLayout) -> ClipSource:
     try:
-        chapters = json.loads((out / "lecture.json").read_text())["chapters"]
+        chapters = json.loads(layout.lecture_stamp.read_text())["chapters"]
     except (OSError, ValueError, KeyError):
         chapters = []
-    return ClipSource("lecture", _lecture_title(), 0, out / "lecture.mp4", out / "lecture.srt",
+    return ClipSource("lecture", _lecture_title(), 0, layout.lecture_video, layout.lecture_captions,
                       chapters=tuple(chapters))

@@ -5,38 +5,31 @@ Like manim-slides' converters, each output format is a subclass of
 found with :meth:`Format.from_string`. The export writes every format that
 applies to a clip, in registry order (a format may read one written before
 it: the poster and the GIF read the MP4); the manifest lists each file under
-its format's name, and the gallery labels the downloads from the registry.
-Adding a format is one class here.
-
-Also here, the writers the formats use (MP4, WebM, poster, GIF, captions)
-and :func:`frames_at`, which the preview uses too.
+its format's name, and the gallery labels and plays the downloads from the
+registry alone. Adding a format is one class here (its writer may live in
+:mod:`scenes.pipeline.writers`, with the MP4, WebM, poster and GIF writers).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import os
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import av
-import numpy as np
 import srt
-from PIL import Image
 
-from scenes.pipeline.audio import decode_audio, has_audio
-from scenes.pipeline.build import BuildError
+from scenes.block import BlockRecord
+from scenes.files import sha256_file
 from scenes.pipeline.chapters import chapters_vtt, with_chapters
+from scenes.pipeline.errors import BuildError
+from scenes.pipeline.media import VideoInfo, atomic_path, probe, read_srt, srt_to_vtt
 from scenes.pipeline.questions import checkpoints_vtt, lecture_checkpoints
-from scenes.pipeline.media import VideoInfo, atomic_path, concat_videos, probe, read_srt, sha256_file, srt_to_vtt
-from scenes.pipeline.slides import Slide, write_pptx, write_slides_html
+from scenes.pipeline.slides import write_pptx, write_slides_html
 from scenes.pipeline.transcript import write_transcript
-from scenes.style import BACKGROUND
+from scenes.pipeline.writers import (GIF_FPS, GIF_WIDTH, POSTER_FRACTIONS, VP9_OPTIONS, concat_webm, frames_at, ink,
+                                     vtt_cues, write_gif, write_mp4, write_poster, write_webm)
 
 __all__ = [
     "Format",
@@ -45,6 +38,8 @@ __all__ = [
     "ClipSource",
     "Loop",
     "SETTINGS",
+    "format_versions",
+    "with_role",
     "frames_at",
     "ink",
     "write_mp4",
@@ -55,18 +50,6 @@ __all__ = [
     "vtt_cues",
 ]
 
-#: libvpx's realtime mode at speed 7: 15× faster than "good" at speed 4 for
-#: the lecture's flat graphics, files ~8 % larger, PSNR within 1 dB (measured).
-VP9_CRF = 32
-VP9_OPTIONS = {"crf": str(VP9_CRF), "b": "0", "deadline": "realtime", "cpu-used": "7", "row-mt": "1"}
-GIF_FPS = 10
-GIF_WIDTH = 480
-#: Where a poster may come from, as fractions of the clip (busiest frame wins).
-POSTER_FRACTIONS = (0.7, 0.85, 1.0, 0.55)
-#: A pixel is "ink" when its RGB differs from the background by more than this (sum).
-INK_THRESHOLD = 60
-BACKGROUND_RGB = tuple(int(c) for c in BACKGROUND.to_int_rgb())
-#: Export settings; part of every clip's key, so changing one re-exports.
 SETTINGS = {"version": 2, "vp9": VP9_OPTIONS, "gif_fps": GIF_FPS, "gif_width": GIF_WIDTH,
             "poster": list(POSTER_FRACTIONS)}
 
@@ -76,39 +59,21 @@ _publish = atomic_path
 
 @dataclass(frozen=True)
 class Loop:
-    """Where a beat loops: the span of one of its captions, or explicit seconds.
+    """Where a beat loops, in seconds: a beat's own ``loop`` attribute, for a span no block marks.
 
-    A caption number follows the narration: if the beat's timing changes,
-    the loop still covers the same moment.
-
-    Parameters
-    ----------
-    caption
-        1-based number of the caption whose span is the loop.
-    seconds
-        ``(start, end)`` in seconds, used when ``caption`` is not given.
+    Most beats mark their loop with ``narrate(..., loop=True)`` instead.
 
     Examples
     --------
-    >>> Loop(caption=4)  # the span of the fourth caption
-    Loop(caption=4, seconds=None)
+    >>> Loop((1.0, 3.0)).span(2.5)
+    (1.0, 2.5)
     """
 
-    caption: int | None = None
-    seconds: tuple[float, float] | None = None
+    seconds: tuple[float, float]
 
-    def span(self, captions: Sequence[srt.Subtitle], duration: float) -> tuple[float, float]:
+    def span(self, duration: float) -> tuple[float, float]:
         """The loop's ``(start, end)`` in seconds, clipped to the video."""
-        if self.caption is not None:
-            if not 1 <= self.caption <= len(captions):
-                raise BuildError(f"loop caption {self.caption} out of range (the clip has {len(captions)})")
-            sub = captions[self.caption - 1]
-            start, end = sub.start.total_seconds(), sub.end.total_seconds()
-        elif self.seconds is not None:
-            start, end = self.seconds
-        else:
-            raise BuildError("a Loop needs a caption number or (start, end) seconds")
-        start, end = max(0.0, float(start)), min(float(end), duration)
+        start, end = max(0.0, float(self.seconds[0])), min(float(self.seconds[1]), duration)
         if end - start < 0.5:
             raise BuildError(f"loop ({start:.2f} s to {end:.2f} s) is shorter than half a second")
         return start, end
@@ -131,11 +96,9 @@ class ClipSource:
     chapters
         For the lecture: one dict per beat (order, slug, title, start, duration).
     sections
-        One dict per narrated block, in order: ``video`` (the section's
-        MP4), ``block`` (its id), ``notes`` (its narration), ``chapter`` (the
-        beat's order), ``title`` (the beat's), ``start`` (in this clip),
-        ``duration`` and ``loop``: the beat's GIF, and for the lecture the
-        live slides and the transcript.
+        One :class:`~scenes.block.BlockRecord` per narrated block, in order,
+        its ``file`` a whole path and its ``start`` in this clip: the beat's
+        GIF, and for the lecture the live slides and the transcript.
     """
 
     slug: str
@@ -145,7 +108,7 @@ class ClipSource:
     captions: Path
     scene: type | None = None
     chapters: tuple[dict, ...] = field(default_factory=tuple)
-    sections: tuple[dict, ...] = field(default_factory=tuple)
+    sections: tuple[BlockRecord, ...] = field(default_factory=tuple)
 
     @property
     def kind(self) -> str:
@@ -159,155 +122,19 @@ class ClipSource:
         own = getattr(self.scene, "loop", None)
         if isinstance(own, Loop):
             return own
-        looping = next((s for s in self.sections if s.get("loop")), None)
-        return None if looping is None else Loop(seconds=(looping["start"], looping["start"] + looping["duration"]))
+        looping = next((s for s in self.sections if s.loop), None)
+        return None if looping is None else Loop((looping.start, looping.start + looping.duration))
 
     def key(self) -> str:
         """Hash of the source files, what the manifest says of them and the export settings."""
         lesson = repr(getattr(self.scene, "lesson", None))
-        h = hashlib.sha256(json.dumps([SETTINGS, FORMAT_VERSIONS(), repr(self.loop), self.title, lesson,
-                                       self.chapters, [{k: v for k, v in s.items() if k != "video"}
+        h = hashlib.sha256(json.dumps([SETTINGS, format_versions(), repr(self.loop), self.title, lesson,
+                                       self.chapters, [{k: v for k, v in s.to_json().items() if k != "file"}
                                                        for s in self.sections]]).encode())
-        for path in (self.video, self.captions, *(s["video"] for s in self.sections)):
+        for path in (self.video, self.captions, *(s.file for s in self.sections)):
             h.update(sha256_file(path).encode())
         return h.hexdigest()
 
-
-
-# -- writers ------------------------------------------------------------------------
-def write_mp4(source: Path, target: Path) -> None:
-    """Copy ``source`` into a streamable MP4 (``+faststart``), with its sound (AAC).
-
-    H.264 in yuv420p is copied packet by packet; anything else is
-    re-encoded with libx264 so every browser can play it.
-    """
-    with av.open(str(source)) as src:
-        stream = src.streams.video[0]
-        copy = stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
-    if copy:
-        concat_videos([source], target)  # a remux, atomic itself
-    else:
-        _encode(source, target, "mp4", "libx264", {"crf": "20", "preset": "medium"})
-
-
-def _encode(source: Path, target: Path, fmt: str, codec: str, options: dict[str, str]) -> None:
-    """Re-encode ``source``'s picture into ``target`` (yuv420p, same size and rate), then add its sound.
-
-    The picture is encoded into a hidden file beside ``target``; the sound
-    is joined in by :func:`~scenes.pipeline.media.concat_videos`, which
-    writes ``target`` atomically.
-    """
-    picture = target.with_name(f".{target.name}.picture.part")
-    try:
-        with av.open(str(source)) as src, av.open(str(picture), mode="w", format=fmt) as dst:
-            in_stream = src.streams.video[0]
-            in_stream.thread_type = "AUTO"
-            rate = in_stream.base_rate or in_stream.guessed_rate or in_stream.average_rate
-            out = dst.add_stream(codec, rate=rate, options=options)
-            out.width, out.height = in_stream.codec_context.width, in_stream.codec_context.height
-            out.pix_fmt = "yuv420p"
-            out.thread_count = os.cpu_count() or 1
-            for frame in src.decode(in_stream):
-                if frame.format.name != "yuv420p":
-                    frame = frame.reformat(format="yuv420p")
-                dst.mux(out.encode(frame))
-            dst.mux(out.encode(None))
-        concat_videos([picture], target, fmt=fmt, audio=decode_audio(source) if has_audio(source) else None)
-    finally:
-        picture.unlink(missing_ok=True)
-
-
-def write_webm(source: Path, target: Path) -> None:
-    """Encode ``source`` as VP9 in WebM (constant quality, :data:`VP9_CRF`), its sound as Opus."""
-    _encode(source, target, "webm", "libvpx-vp9", VP9_OPTIONS)
-
-
-def concat_webm(inputs: Sequence[Path], target: Path) -> None:
-    """Join WebMs encoded alike into one, packets copied (no re-encoding)."""
-    concat_videos(inputs, target, fmt="webm")
-
-
-def frames_at(video: Path, times: Sequence[float], seek_gap: float = 2.0) -> list[Image.Image]:
-    """The frames on screen at ``times`` (seconds), as RGB images, in the order given.
-
-    Decodes forward from the nearest keyframe; jumps (seeks) only when the
-    next time is more than ``seek_gap`` seconds ahead, so a run of close
-    times (a GIF) decodes each frame once.
-    """
-    order = sorted(range(len(times)), key=lambda i: times[i])
-    result: list[Image.Image | None] = [None] * len(times)
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        frames, shown, upcoming = None, None, None
-        for i in order:
-            t = float(times[i])
-            if frames is None or (upcoming is not None and t - upcoming.time > seek_gap):
-                container.seek(max(0, int(t / float(stream.time_base))), stream=stream, backward=True)
-                frames = container.decode(stream)
-                shown, upcoming = None, next(frames, None)
-            while upcoming is not None and upcoming.time <= t + 1e-6:
-                shown, upcoming = upcoming, next(frames, None)
-            frame = shown or upcoming
-            if frame is None:
-                raise BuildError(f"{video}: no frame at {t:.3f} s")
-            result[i] = frame.to_image()
-    return result  # type: ignore[return-value]
-
-
-def ink(image: Image.Image) -> float:
-    """Fraction of pixels that are not background: how much a frame shows."""
-    pixels = np.asarray(image.convert("RGB"), dtype=np.int16)
-    return float((np.abs(pixels - np.array(BACKGROUND_RGB)).sum(axis=2) > INK_THRESHOLD).mean())
-
-
-def write_poster(video: Path, target: Path, duration: float) -> dict:
-    """Save the busiest of the frames at :data:`POSTER_FRACTIONS` of the clip as PNG."""
-    times = [min(f * duration, duration) for f in POSTER_FRACTIONS]
-    images = frames_at(video, times)
-    best = max(range(len(images)), key=lambda i: ink(images[i]))
-    with _publish(target) as tmp:
-        images[best].save(tmp, format="PNG", optimize=True)
-    return {"time": round(times[best], 3), "width": images[best].width, "height": images[best].height}
-
-
-def write_gif(video: Path, target: Path, start: float, end: float,
-              fps: int = GIF_FPS, width: int = GIF_WIDTH) -> dict:
-    """Save ``start``…``end`` of ``video`` as a looping GIF, ``fps`` frames a second.
-
-    One palette (from frames across the loop) for every frame, no dithering:
-    the flat colours of the lecture stay flat and do not shimmer.
-    """
-    count = max(1, int(round((end - start) * fps)))
-    images = frames_at(video, [start + i / fps for i in range(count)])
-    w = min(width, images[0].width)
-    h = int(round(images[0].height * w / images[0].width / 2)) * 2
-    images = [im.resize((w, h), Image.Resampling.LANCZOS) for im in images]
-    palette = _palette([images[i] for i in np.linspace(0, count - 1, min(count, 6)).astype(int)])
-    frames = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
-    with _publish(target) as tmp:
-        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
-                       duration=int(round(1000 / fps)), loop=0, optimize=False, disposal=1)
-    return {"start": round(start, 3), "end": round(end, 3), "fps": fps, "frames": count,
-            "duration": round(count / fps, 3), "width": w, "height": h}
-
-
-def _palette(samples: Sequence[Image.Image]) -> Image.Image:
-    """A 256-colour palette covering every sample image."""
-    strip = Image.new("RGB", (samples[0].width, samples[0].height * len(samples)))
-    for i, im in enumerate(samples):
-        strip.paste(im, (0, i * im.height))
-    return strip.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-
-
-def vtt_cues(subtitles: Iterable[srt.Subtitle]) -> list[srt.Subtitle]:
-    """Captions made safe for WebVTT: ``&``, ``<``, ``>`` escaped, no ``-->`` or blank lines."""
-    safe = []
-    for sub in subtitles:
-        text = html.escape(sub.content, quote=False).replace("--&gt;", "→")
-        text = re.sub(r"\n\s*\n", "\n", text).strip()
-        safe.append(srt.Subtitle(index=sub.index, start=sub.start, end=sub.end, content=text))
-    return safe
 
 
 # -- the registry -----------------------------------------------------------------
@@ -372,6 +199,12 @@ class Format:
     version: ClassVar[int] = 1
     #: Which clips get this format: ``"beat"``, ``"lecture"`` or both.
     kinds: ClassVar[frozenset[str]] = frozenset({"beat", "lecture"})
+    #: What the gallery does with the file: ``"source"`` (a ``<source>`` of the video), ``"poster"``,
+    #: ``"captions"`` / ``"chapters"`` (a ``<track>``), ``"subtitles"`` (the cues it reads), ``"loop"``
+    #: (a looping picture), ``"page"`` (a link, :attr:`link_text`), or only ``"download"``.
+    role: ClassVar[str] = "download"
+    #: For a ``"page"``: the words of its link.
+    link_text: ClassVar[str] = ""
 
     registry: ClassVar[dict[str, type[Format]]] = {}
 
@@ -418,6 +251,7 @@ class MP4(Format):
 
     name, suffix, label, media_type = "mp4", ".mp4", "MP4", "video/mp4"
     version = 2  # sound; the lecture's chapters inside
+    role = "source"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -433,6 +267,7 @@ class WebM(Format):
 
     name, suffix, label, media_type = "webm", ".webm", "WebM", "video/webm"
     version = 2  # sound (Opus); the lecture's chapters inside
+    role = "source"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -449,6 +284,7 @@ class Poster(Format):
     """A PNG poster frame: the busiest of a few late frames, never the title card."""
 
     name, suffix, label, media_type = "poster", ".png", "Poster", "image/png"
+    role = "poster"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -459,6 +295,7 @@ class SRT(Format):
     """SubRip captions, for desktop players and video sites."""
 
     name, suffix, label, media_type = "srt", ".srt", "SRT", "application/x-subrip"
+    role = "subtitles"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -471,6 +308,7 @@ class VTT(Format):
     """WebVTT captions (the same cues), for ``<track>``."""
 
     name, suffix, label, media_type = "vtt", ".vtt", "VTT", "text/vtt"
+    role = "captions"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -483,6 +321,7 @@ class GIF(Format):
     """A short silent loop, for beats with a block narrated with ``loop=True`` (or a :class:`Loop`)."""
 
     name, suffix, label, media_type = "gif", ".gif", "GIF", "image/gif"
+    role = "loop"
 
     @classmethod
     def applies(cls, src: ClipSource) -> bool:
@@ -491,7 +330,7 @@ class GIF(Format):
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
         try:
-            start, end = job.src.loop.span(job.cues, job.info.duration)
+            start, end = job.src.loop.span(job.info.duration)
         except BuildError as e:
             raise BuildError(f"{job.src.slug}: {e} (see the beat's narrate(..., loop=True))") from None
         return write_gif(job.path("mp4"), job.path("gif"), start, end)
@@ -502,6 +341,7 @@ class Chapters(Format):
 
     name, suffix, label, media_type = "chapters", ".chapters.vtt", "Chapters", "text/vtt"
     kinds = frozenset({"lecture"})
+    role = "chapters"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -524,13 +364,12 @@ class TranscriptPage(NarratedLectureFormat):
     """The narration as a page, by chapter, each paragraph linked to its time."""
 
     name, suffix, label, media_type = "transcript", ".transcript.html", "Transcript", "text/html"
+    role = "page"
+    link_text = "Transcript"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
-        paragraphs = [{"chapter": s["chapter"], "block_id": s["block"], "start": s["start"],
-                       "duration": s["duration"], "text": s["notes"],
-                       **({"checkpoint": s["checkpoint"]} if s.get("checkpoint") else {})}
-                      for s in job.src.sections if s["notes"]]
+        paragraphs = [s for s in job.src.sections if s.text]
         write_transcript(job.src.chapters, paragraphs, job.path("transcript"), job.src.title,
                          video_href=job.path("mp4").name)
         return {"paragraphs": len(paragraphs)}
@@ -540,10 +379,11 @@ class Checkpoints(NarratedLectureFormat):
     """The lecture's checkpoints as a WebVTT ``kind="metadata"`` track (JSON cues), beside captions and chapters."""
 
     name, suffix, label, media_type = "checkpoints", ".checkpoints.vtt", "Checkpoints", "text/vtt"
+    role = "checkpoints"
 
     @classmethod
     def applies(cls, src: ClipSource) -> bool:
-        return super().applies(src) and any(s.get("checkpoint") for s in src.sections)
+        return super().applies(src) and any(s.checkpoint for s in src.sections)
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
@@ -553,20 +393,16 @@ class Checkpoints(NarratedLectureFormat):
         return {"checkpoints": len(found)}
 
 
-def _slides(src: ClipSource) -> list[Slide]:
-    return [Slide(Path(s["video"]), s["title"], s["notes"], s["chapter"], s["block"], s.get("loop", False),
-                  s.get("checkpoint"))
-            for s in src.sections]
-
-
 class SlidesHTML(NarratedLectureFormat):
     """Live slides: one self-contained page, a stop at every narrated block, the narration as notes."""
 
     name, suffix, label, media_type = "slides", ".slides.html", "Slides", "text/html"
+    role = "page"
+    link_text = "Present live (slides)"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
-        return write_slides_html(_slides(job.src), job.path("slides"), job.src.title)
+        return write_slides_html(job.src.sections, job.path("slides"), job.src.title)
 
 
 class PowerPoint(NarratedLectureFormat):
@@ -574,17 +410,25 @@ class PowerPoint(NarratedLectureFormat):
 
     name, suffix, label, media_type = ("pptx", ".pptx", "PowerPoint",
                                        "application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    role = "page"
+    link_text = "PowerPoint"
 
     @classmethod
     def write(cls, job: Job) -> dict[str, Any]:
-        return write_pptx(_slides(job.src), job.path("pptx"), job.src.title)
+        return write_pptx(job.src.sections, job.path("pptx"), job.src.title)
 
 
 #: Every registered format, by name, in the order they are written.
 FORMATS = Format.registry
 
 
-def FORMAT_VERSIONS() -> dict[str, int]:
+def with_role(entry: dict, role: str) -> list[tuple[type[Format], dict]]:
+    """The manifest entry's files whose format plays ``role``, in registry order, with their format."""
+    return [(fmt, entry["files"][name]) for name, fmt in FORMATS.items()
+            if fmt.role == role and name in entry["files"]]
+
+
+def format_versions() -> dict[str, int]:
     """Each format's version (part of every clip's key)."""
     return {name: fmt.fingerprint() for name, fmt in FORMATS.items()}
 

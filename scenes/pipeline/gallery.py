@@ -19,9 +19,10 @@ from html import escape
 from pathlib import Path
 
 from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
-from scenes.pipeline.formats import FORMATS, vtt_cues
-from scenes.pipeline.media import atomic_path, read_srt
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, script_json
+from scenes.pipeline.formats import FORMATS, with_role
+from scenes.pipeline.writers import vtt_cues
+from scenes.pipeline.media import read_srt
+from scenes.pipeline.page import CSS_VARIABLES, clock, script_json, write_page
 from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, cue_text, read_checkpoints_vtt
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
@@ -30,38 +31,47 @@ def _megabytes(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
 
 
+def _one(entry: dict, role: str) -> dict | None:
+    """The file of ``entry`` whose format plays ``role`` (the first, in registry order), if any."""
+    found = with_role(entry, role)
+    return found[0][1] if found else None
+
+
+def _sources(entry: dict, indent: str = "") -> str:
+    return "".join(f'{indent}<source src="{escape(f["name"])}" type="{fmt.media_type}">' + ("\n" if indent else "")
+                   for fmt, f in with_role(entry, "source"))
+
+
 def embed_snippet(entry: dict) -> str:
     """A ``<video>`` tag for ``entry``'s files, paths relative to the clips folder."""
-    f = entry["files"]
-    chapters = (f'  <track kind="chapters" src="{f["chapters"]["name"]}" srclang="en" label="Chapters">\n'
-                if "chapters" in f else "")
+    poster, captions, chapters = (_one(entry, r) for r in ("poster", "captions", "chapters"))
     return (
         "<!-- Captions load only from a served page (http/https): a page opened from disk may not\n"
         "     read the .vtt. Serve the folder, or export with --captions burn. -->\n"
-        f'<video controls preload="metadata" playsinline poster="{f["poster"]["name"]}"\n'
+        f'<video controls preload="metadata" playsinline'
+        + (f' poster="{poster["name"]}"' if poster else "") + "\n"
         f'       width="{entry["width"]}" height="{entry["height"]}" style="max-width:100%;height:auto">\n'
-        f'  <source src="{f["mp4"]["name"]}" type="video/mp4">\n'
-        f'  <source src="{f["webm"]["name"]}" type="video/webm">\n'
-        f'  <track kind="captions" src="{f["vtt"]["name"]}" srclang="en" label="English" default>\n'
-        f'{chapters}</video>'
+        + _sources(entry, "  ")
+        + (f'  <track kind="captions" src="{captions["name"]}" srclang="en" label="English" default>\n'
+           if captions else "")
+        + (f'  <track kind="chapters" src="{chapters["name"]}" srclang="en" label="Chapters">\n' if chapters else "")
+        + "</video>"
     )
 
 
 def gif_snippet(entry: dict) -> str:
-    """An ``<img>`` tag for ``entry``'s looping GIF."""
-    gif = entry["files"]["gif"]
+    """An ``<img>`` tag for ``entry``'s looping picture."""
+    gif = _one(entry, "loop")
     return (f'<img src="{gif["name"]}" width="{gif["width"]}" height="{gif["height"]}" '
             f'alt="{escape(entry["title"])} (loop)" style="max-width:100%;height:auto">')
 
 
 def _video(entry: dict, element_id: str) -> str:
-    f = entry["files"]
+    poster = _one(entry, "poster")
     return (
         f'<video id="{element_id}" data-clip="{escape(entry["slug"])}" controls preload="metadata" playsinline '
-        f'poster="{escape(f["poster"]["name"])}" width="{entry["width"]}" height="{entry["height"]}">'
-        f'<source src="{escape(f["mp4"]["name"])}" type="video/mp4">'
-        f'<source src="{escape(f["webm"]["name"])}" type="video/webm">'
-        f"</video>"
+        + (f'poster="{escape(poster["name"])}" ' if poster else "")
+        + f'width="{entry["width"]}" height="{entry["height"]}">{_sources(entry)}</video>'
     )
 
 
@@ -116,9 +126,7 @@ def _teaching(entry: dict | None) -> str:
     """Links to the lecture's slides, PowerPoint and transcript, where they were exported."""
     if not entry:
         return ""
-    what = {"slides": "Present live (slides)", "pptx": "PowerPoint", "transcript": "Transcript"}
-    links = [f'<a href="{escape(entry["files"][k]["name"])}">{label}</a>' for k, label in what.items()
-             if k in entry["files"]]
+    links = [f'<a href="{escape(f["name"])}">{fmt.link_text}</a>' for fmt, f in with_role(entry, "page")]
     return f'<p class="teach">{" · ".join(links)}</p>' if links else ""
 
 
@@ -128,13 +136,13 @@ def _card(entry: dict) -> str:
         f'<article class="card" id="clip-{slug}">{_video(entry, f"video-{slug}")}<div class="body">'
         f'<h3><span class="num">{entry["order"]}</span>{escape(entry["title"])}</h3>'
         f'<p class="meta">{clock(entry["duration"])} · {entry["width"]}×{entry["height"]} · '
-        f'{entry["files"]["vtt"]["cues"]} captions · {_copy_link(gallery_link(0, clip=entry["slug"], page=""), "Link")}</p>'
+        f'{(_one(entry, "captions") or {}).get("cues", 0)} captions · {_copy_link(gallery_link(0, clip=entry["slug"], page=""), "Link")}</p>'
         f"{_downloads(entry)}{_embed(embed_snippet(entry), f'embed-{slug}', 'Embed this clip')}</div></article>"
     )
 
 
 def _loop_card(entry: dict) -> str:
-    gif, slug = entry["files"]["gif"], escape(entry["slug"])
+    gif, slug = _one(entry, "loop"), escape(entry["slug"])
     return (
         f'<article class="card loop"><img src="{escape(gif["name"])}" width="{gif["width"]}" '
         f'height="{gif["height"]}" alt="{escape(entry["title"])}, looping" loading="lazy"><div class="body">'
@@ -149,21 +157,21 @@ def _captions_json(folder: Path, manifest: dict) -> str:
     data = {}
     for entry in [*manifest["clips"], manifest["lecture"]]:
         if entry:
-            cues = vtt_cues(read_srt(folder / entry["files"]["srt"]["name"]))
+            cues = vtt_cues(read_srt(folder / _one(entry, "subtitles")["name"]))
             data[entry["slug"]] = {
-                "vtt": entry["files"]["vtt"]["name"],
+                "vtt": _one(entry, "captions")["name"],
                 "cues": [[round(c.start.total_seconds(), 3), round(c.end.total_seconds(), 3), c.content]
                          for c in cues],
             }
-            if "chapters" in entry["files"]:
+            if (chapters := _one(entry, "chapters")) is not None:
                 data[entry["slug"]]["chapters"] = {
-                    "vtt": entry["files"]["chapters"]["name"],
+                    "vtt": chapters["name"],
                     "cues": [[c["start"], round(c["start"] + c["duration"], 3), c["title"]] for c in entry["chapters"]],
                 }
-            if "checkpoints" in entry["files"]:
-                found = read_checkpoints_vtt(folder / entry["files"]["checkpoints"]["name"])
+            if (checkpoints := _one(entry, "checkpoints")) is not None:
+                found = read_checkpoints_vtt(folder / checkpoints["name"])
                 data[entry["slug"]]["checkpoints"] = {
-                    "vtt": entry["files"]["checkpoints"]["name"], "list": found,
+                    "vtt": checkpoints["name"], "list": found,
                     "cues": [[c["time"], c["end"], cue_text(c)] for c in found],
                 }
     # "</" would end the script element; JSON allows "<\/".
@@ -173,7 +181,7 @@ def _captions_json(folder: Path, manifest: dict) -> str:
 def render_gallery(manifest: dict, captions_json: str) -> str:
     """The page's HTML for ``manifest``, with the cues (JSON) inlined."""
     clips, lecture = manifest["clips"], manifest["lecture"]
-    loops = [e for e in clips if "gif" in e["files"]]
+    loops = [e for e in clips if _one(e, "loop") is not None]
     total = sum(e["duration"] for e in clips)
     first = clips[0] if clips else lecture
     size = f'{first["width"]}×{first["height"]}' if first else ""
@@ -208,13 +216,12 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
 def write_gallery(folder: Path, manifest: dict) -> Path:
     """Write ``folder/index.html`` (atomically, world-readable) and return its path."""
     target = folder / "index.html"
-    with atomic_path(target) as tmp:
-        tmp.write_text(render_gallery(manifest, _captions_json(folder, manifest)), encoding="utf-8")
+    write_page(target, render_gallery(manifest, _captions_json(folder, manifest)))
     return target
 
 
 CSS = """
-:root{--bg:%(bg)s;--panel:#1a1d25;--line:#2b2f3a;--text:#e8eaf0;--muted:#9aa1ad;--accent:%(accent)s}
+:root{%(palette)s}
 *{box-sizing:border-box}
 html{background:var(--bg);color:var(--text);font:16px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
 body{margin:0 auto;max-width:1280px;padding:2rem clamp(1rem,3vw,2.5rem) 3rem}
@@ -232,8 +239,8 @@ video,img{display:block;width:100%%;height:auto;background:#000;border-radius:8p
 .chapters h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
 .chapters ol{list-style:none;margin:0;padding:0}
 .chapters a{display:flex;gap:.7rem;padding:.4rem .5rem;border-radius:6px;color:var(--text);text-decoration:none}
-.chapters a:hover,.chapters a:focus-visible{background:#242833}
-.chapters a.current{background:#1f3a35;color:#fff}
+.chapters a:hover,.chapters a:focus-visible{background:var(--hover)}
+.chapters a.current{background:var(--current);color:#fff}
 .chapters .at{color:var(--accent);font-variant-numeric:tabular-nums;min-width:3.2em}
 .chapters li{display:flex;align-items:center;gap:.3rem}
 .chapters li a{flex:1}
@@ -255,7 +262,7 @@ button.link:hover,button.link:focus-visible{color:var(--text);border-color:var(-
 .embed{margin-top:auto}
 .embed-head{display:flex;justify-content:space-between;align-items:center;margin-bottom:.3rem}
 .embed label{font-size:.8rem;color:var(--muted)}
-.embed textarea{width:100%%;resize:vertical;background:#0b0c10;color:#cfd3dc;border:1px solid var(--line);border-radius:8px;
+.embed textarea{width:100%%;resize:vertical;background:var(--field);color:var(--field-text);border:1px solid var(--line);border-radius:8px;
   padding:.6rem .7rem;font:12px/1.45 ui-monospace,"DejaVu Sans Mono",monospace;white-space:pre;overflow:auto}
 .copy{background:var(--accent);color:var(--bg);border:0;border-radius:6px;
   padding:.3rem .7rem;font:600 .8rem system-ui,sans-serif;cursor:pointer}
@@ -263,7 +270,7 @@ button.link:hover,button.link:focus-visible{color:var(--text);border-color:var(-
 .lecture .embed{margin-top:.2rem}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
-""" % {"bg": PAGE_BACKGROUND, "accent": PAGE_ACCENT}
+""" % {"palette": CSS_VARIABLES}
 
 JS = """
 (() => {

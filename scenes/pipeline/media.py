@@ -40,6 +40,7 @@ __all__ = [
     "write_srt",
     "concat_srt",
     "srt_to_vtt",
+    "vtt_time",
 ]
 
 
@@ -240,8 +241,16 @@ def concat_srt(parts: Sequence[tuple[Sequence[srt.Subtitle], float]]) -> list[sr
     return out
 
 
-def _vtt_time(t: timedelta) -> str:
-    ms = round(t.total_seconds() * 1000)
+def vtt_time(t: float | timedelta) -> str:
+    """A WebVTT timestamp: ``83.4`` (seconds, or a ``timedelta``) → ``"00:01:23.400"``.
+
+    Examples
+    --------
+    >>> vtt_time(3723.0456), vtt_time(timedelta(seconds=1.5))
+    ('01:02:03.046', '00:00:01.500')
+    """
+    seconds = t.total_seconds() if isinstance(t, timedelta) else float(t)
+    ms = int(round(max(0.0, seconds) * 1000))
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
@@ -252,5 +261,5 @@ def srt_to_vtt(subtitles: Sequence[srt.Subtitle]) -> str:
     """The same cues as WebVTT (what an HTML ``<track>`` reads)."""
     lines = ["WEBVTT", ""]
     for i, sub in enumerate(subtitles, 1):
-        lines += [str(i), f"{_vtt_time(sub.start)} --> {_vtt_time(sub.end)}", sub.content, ""]
+        lines += [str(i), f"{vtt_time(sub.start)} --> {vtt_time(sub.end)}", sub.content, ""]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""What every page the pipeline writes shares: the lecture's colours, and times as a clock.
+"""What every page the pipeline writes shares: the palette, times as a clock, JSON in a script, the write.
 
 The gallery, the slides, the transcript and the preview sheet import this
 (never each other), so no page module depends on another.
@@ -9,13 +9,39 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pathlib import Path
+
+from scenes.files import atomic_path
 from scenes.style import BACKGROUND, OUTPUT_COLOR
 
-__all__ = ["PAGE_BACKGROUND", "PAGE_ACCENT", "clock", "script_json"]
+__all__ = ["PAGE_BACKGROUND", "PAGE_ACCENT", "PALETTE", "CSS_VARIABLES", "rgb", "clock", "script_json", "write_page"]
 
 #: The page wears the lecture's background; its accent is the output's teal.
 PAGE_BACKGROUND = BACKGROUND.to_hex().lower()
 PAGE_ACCENT = OUTPUT_COLOR.to_hex().lower()
+
+#: Every colour a page uses, by role: the lecture's background and accent (from :mod:`scenes.style`),
+#: and the greys of panels, lines, text and fields around them. Pages read them as CSS variables.
+PALETTE: dict[str, str] = {
+    "bg": PAGE_BACKGROUND,
+    "accent": PAGE_ACCENT,
+    "panel": "#1a1d25",
+    "line": "#2b2f3a",
+    "text": "#e8eaf0",
+    "muted": "#9aa1ad",
+    "field": "#0b0c10",  # text boxes and code
+    "field-text": "#cfd3dc",
+    "hover": "#242833",
+    "current": "#1f3a35",  # the chapter or paragraph playing now
+}
+#: The palette as CSS custom properties (``--bg``, ``--accent`` ...), for a page's ``:root``.
+CSS_VARIABLES = ";".join(f"--{role}:{colour}" for role, colour in PALETTE.items())
+
+
+def rgb(role: str) -> tuple[int, int, int]:
+    """A palette colour as an RGB triple (for pictures drawn with Pillow, or PowerPoint)."""
+    colour = PALETTE[role].lstrip("#")
+    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
 def clock(seconds: float) -> str:
@@ -44,3 +70,10 @@ def script_json(data: Any) -> str:
     '{"title": "\\\\u003c!--\\\\u003cscript\\\\u003e"}'
     """
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def write_page(target: Path, html: str) -> int:
+    """Write a page's ``html`` to ``target`` atomically (world-readable); return its size in bytes."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+        return tmp.stat().st_size

@@ -13,17 +13,18 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scenes.pipeline.build import output_dir, render_beats, select_beats
-from scenes.pipeline.formats import frames_at
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
+from scenes.pipeline.build import render_beats, select_beats
+from scenes.pipeline.layout import MediaLayout
+from scenes.pipeline.writers import frames_at
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, rgb
 from scenes.pipeline.media import atomic_path
 
 __all__ = ["SheetRow", "frame_times", "contact_sheet", "preview", "FONT_PATH"]
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD_FONT_PATH = FONT_PATH.with_name("DejaVuSans-Bold.ttf")
-TEXT = (232, 234, 240)
-MUTED = (154, 161, 173)
+TEXT = rgb("text")
+MUTED = rgb("muted")
 ACCENT = PAGE_ACCENT
 PAD = 16
 LABEL_HEIGHT = 36
@@ -128,7 +129,7 @@ def preview(
     total = sum(r.duration for r in rows)
     sheet = contact_sheet(rows, frames=frames,
                           heading=f"{len(rows)} beats · {clock(total)} in all · low quality preview")
-    target = output_dir("low", media) / "contact-sheet.png"
+    target = MediaLayout.of("low", media).contact_sheet
     with atomic_path(target) as tmp:
         sheet.save(tmp, format="PNG", optimize=True)
     return target

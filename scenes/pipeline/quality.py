@@ -25,21 +25,15 @@ class Quality:
         Our short name (``"low"``).
     manim
         Manim's key for it (``"low_quality"``), what ``config.quality`` takes.
-    flag, width, height, fps
+    width, height, fps
         From Manim's table.
     """
 
     name: str
     manim: str
-    flag: str
     width: int
     height: int
     fps: int
-
-    @property
-    def folder(self) -> str:
-        """Manim's output folder name for it (``"480p15"``)."""
-        return f"{self.height}p{self.fps}"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.width}×{self.height}, {self.fps} fps)"
@@ -47,7 +41,7 @@ class Quality:
 
 def _quality(name: str, manim: str) -> Quality:
     q = MANIM_QUALITIES[manim]
-    return Quality(name, manim, q["flag"], q["pixel_width"], q["pixel_height"], q["frame_rate"])
+    return Quality(name, manim, q["pixel_width"], q["pixel_height"], q["frame_rate"])
 
 
 #: Our quality names, lowest first → :class:`Quality`.

@@ -25,18 +25,18 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from scenes.pipeline.chapters import _vtt_time
+from scenes.block import BlockRecord
+from scenes.pipeline.media import vtt_time
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, script_json
 
 __all__ = ["lecture_checkpoints", "checkpoints_vtt", "read_checkpoints_vtt", "cue_text", "question_html",
            "QUIZ_JS", "QUIZ_CSS"]
 
 
-def lecture_checkpoints(sections: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def lecture_checkpoints(sections: Iterable[BlockRecord]) -> list[dict[str, Any]]:
     """The checkpoints among ``sections`` (in clip time), each with ``time`` and ``end`` in seconds."""
-    return [{**s["checkpoint"], "time": round(float(s["start"]), 3),
-             "end": round(float(s["start"]) + float(s["duration"]), 3)}
-            for s in sections if s.get("checkpoint")]
+    return [{**s.checkpoint, "time": round(s.start, 3), "end": round(s.start + s.duration, 3)}
+            for s in sections if s.checkpoint]
 
 
 def checkpoints_vtt(checkpoints: Sequence[Mapping[str, Any]]) -> str:
@@ -46,7 +46,7 @@ def checkpoints_vtt(checkpoints: Sequence[Mapping[str, Any]]) -> str:
     """
     out = ["WEBVTT", "Kind: metadata", ""]
     for n, cp in enumerate(checkpoints, 1):
-        out += [f"checkpoint-{n}", f"{_vtt_time(cp['time'])} --> {_vtt_time(cp['end'])}", cue_text(cp), ""]
+        out += [f"checkpoint-{n}", f"{vtt_time(cp['time'])} --> {vtt_time(cp['end'])}", cue_text(cp), ""]
     return "\n".join(out)
 
 

@@ -9,11 +9,9 @@ at the end of every build, not only in a log.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
-from scenes.narration import VOICE_ENV, Recordings
+from scenes.settings import RECORDING_SUFFIXES, Settings
 
 __all__ = ["recording_notes"]
 
@@ -31,12 +29,11 @@ def recording_notes(results: Sequence, lecture: str | None = None) -> list[str]:
         Where the lecture's beats come from (``--lecture``), to tell a file
         meant for a beat not built now from a file meant for no beat.
     """
-    spec = os.environ.get(VOICE_ENV, "")
-    if not spec.startswith("recordings:"):
+    folder = Settings.from_env().recordings
+    if folder is None:
         return []
-    from scenes.pipeline.build import beats
+    from scenes.pipeline.beats import beats
 
-    folder = Path(spec.split(":", 1)[1])
     facts = [r.facts or {} for r in results]
     ids = {b["id"] for f in facts for b in f.get("blocks", [])}
     missing = [m for f in facts for m in f.get("missing_recordings", [])]
@@ -45,8 +42,8 @@ def recording_notes(results: Sequence, lecture: str | None = None) -> list[str]:
     unused = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         beat = path.stem.rsplit("-", 1)[0]
-        if path.suffix.lower() not in Recordings.SUFFIXES:
-            unused.append(f"{path.name} (the voice reads {', '.join(Recordings.SUFFIXES)})")
+        if path.suffix.lower() not in RECORDING_SUFFIXES:
+            unused.append(f"{path.name} (the voice reads {', '.join(RECORDING_SUFFIXES)})")
         elif path.stem not in ids and (beat in built or beat not in known):
             unused.append(f"{path.name} (no block has the id {path.stem!r})")
     notes = []

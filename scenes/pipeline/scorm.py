@@ -28,8 +28,9 @@ from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
 
-from scenes.pipeline.build import BuildError
-from scenes.pipeline.formats import FORMATS, Job, NarratedLectureFormat, vtt_cues
+from scenes.pipeline.errors import BuildError
+from scenes.pipeline.formats import FORMATS, Job, NarratedLectureFormat
+from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import atomic_path
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, script_json
 from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, lecture_checkpoints

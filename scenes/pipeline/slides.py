@@ -1,7 +1,8 @@
 """The lecture as slides, for presenting live: one stop per narrated block.
 
-A :class:`Slide` is one narrated block's video (a Manim section), its title
-and its narration (the speaker notes). From a list of them:
+A slide is one narrated block (a :class:`~scenes.block.BlockRecord`): its
+section's video, its beat's title and its narration (the speaker notes).
+From a list of them:
 
 * :func:`write_slides_html` writes one self-contained HTML presentation
   (inline CSS and JavaScript, every video inlined as base64, as manim-slides'
@@ -19,58 +20,19 @@ from __future__ import annotations
 import base64
 import io
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import av
 
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND
+from scenes.block import BlockRecord
+from scenes.pipeline.page import CSS_VARIABLES, rgb, write_page
 from scenes.pipeline.media import atomic_path, probe
 from scenes.pipeline.questions import question_html
 
-__all__ = ["Slide", "write_slides_html", "render_slides_html", "write_pptx", "first_frame_png", "KEYS"]
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One stop of the presentation: a narrated block's video.
-
-    Attributes
-    ----------
-    video
-        The block's MP4 (H.264, AAC), e.g. a Manim section file.
-    title
-        Shown in the progress line and at the top of the PowerPoint slide
-        (the beat's title).
-    notes
-        The speaker notes: the block's narration.
-    chapter
-        The beat's number (its chapter's ``order``).
-    block_id
-        Which narrated block this is, stable across renders.
-    loop
-        Play the video over and over instead of holding its last frame.
-    checkpoint
-        The question the block asks, if it is a checkpoint: the HTML slides
-        add a question slide after it (the answer revealed with ``A``), the
-        PowerPoint a question slide and an answer slide (answer in the notes).
-
-    Examples
-    --------
-    >>> Slide(Path("01-setup-02.mp4"), "The setup", "One neuron…", chapter=1, block_id="setup-2").loop
-    False
-    """
-
-    video: Path
-    title: str
-    notes: str
-    chapter: int
-    block_id: str
-    loop: bool = False
-    checkpoint: dict | None = None
+__all__ = ["write_slides_html", "render_slides_html", "write_pptx", "last_frame_png", "KEYS"]
 
 
 #: The player's keys, as shown in its help line and README (clickers send PageDown/PageUp).
@@ -97,18 +59,18 @@ def _preview(notes: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _section(i: int, slide: Slide, data: bytes, upcoming: Slide | None) -> str:
-    after = (f'<p class="after">Next: {escape(_preview(upcoming.notes) or upcoming.title)}</p>' if upcoming
+def _section(i: int, slide: BlockRecord, data: bytes, upcoming: BlockRecord | None) -> str:
+    after = (f'<p class="after">Next: {escape(_preview(upcoming.text) or upcoming.title)}</p>' if upcoming
              else '<p class="after">Last slide.</p>')
     return (
         f'<section class="slide" id="slide-{i}" data-chapter="{slide.chapter}" '
-        f'data-block="{escape(slide.block_id)}" data-title="{escape(slide.title)}"'
+        f'data-block="{escape(slide.id)}" data-title="{escape(slide.title)}"'
         f'{" data-loop" if slide.loop else ""} aria-roledescription="slide" aria-label="{i}: {escape(slide.title)}">'
         f'<h2 class="visually-hidden">{escape(slide.title)}</h2>'
         f'<video playsinline preload="none" data-type="video/mp4" '
         f'data-b64="{base64.b64encode(data).decode("ascii")}"></video>'
         f'<aside class="notes" aria-label="Speaker notes"><h3><span class="num">{slide.chapter}</span>'
-        f'{escape(slide.title)} <small>slide {i}</small></h3>{_notes_html(slide.notes)}{after}</aside>'
+        f'{escape(slide.title)} <small>slide {i}</small></h3>{_notes_html(slide.text)}{after}</aside>'
         "</section>"
     )
 
@@ -119,12 +81,12 @@ def _answer_text(cp: dict) -> str:
     return f"Answer: {right['id'].upper()}, {right['text']}. {right['feedback']}"
 
 
-def _question_section(i: int, slide: Slide) -> str:
-    """A slide with the block's question, its answer folded until ``A`` (or a click) opens it."""
+def _question_section(i: int, slide: BlockRecord) -> str:
+    """A slide with the block's question (its checkpoint), the answer folded until ``A`` opens it."""
     cp = slide.checkpoint
     return (
         f'<section class="slide question-slide" id="slide-{i}" data-chapter="{slide.chapter}" '
-        f'data-block="{escape(slide.block_id)}-question" data-title="{escape(slide.title)}" '
+        f'data-block="{escape(slide.id)}-question" data-title="{escape(slide.title)}" '
         f'aria-roledescription="slide" aria-label="{i}: question">'
         f'<div class="question-body">{question_html(cp, heading="h2")}<p class="reveal-hint">'
         f'<kbd>A</kbd> reveals the answer</p></div>'
@@ -133,14 +95,14 @@ def _question_section(i: int, slide: Slide) -> str:
     )
 
 
-def render_slides_html(slides: Sequence[Slide], title: str) -> str:
-    """The presentation's HTML, every slide's video read and inlined."""
+def render_slides_html(slides: Sequence[BlockRecord], title: str) -> str:
+    """The presentation's HTML, every slide's video read and inlined; a question slide after a checkpoint's."""
     if not slides:
         raise ValueError("a presentation needs at least one slide")
     parts, n = [], 0
     for k, s in enumerate(slides):
         n += 1
-        parts.append(_section(n, s, Path(s.video).read_bytes(), slides[k + 1] if k + 1 < len(slides) else None))
+        parts.append(_section(n, s, Path(s.file).read_bytes(), slides[k + 1] if k + 1 < len(slides) else None))
         if s.checkpoint:
             n += 1
             parts.append(_question_section(n, s))
@@ -163,7 +125,7 @@ def render_slides_html(slides: Sequence[Slide], title: str) -> str:
     )
 
 
-def write_slides_html(slides: Sequence[Slide], target: Path, title: str) -> dict:
+def write_slides_html(slides: Sequence[BlockRecord], target: Path, title: str) -> dict:
     """Write the self-contained HTML presentation of ``slides`` to ``target``.
 
     One file: inline CSS and JavaScript, every video inlined as base64 (the
@@ -175,16 +137,13 @@ def write_slides_html(slides: Sequence[Slide], target: Path, title: str) -> dict
     dict
         ``{"slides": count, "bytes": the page's size, "video_bytes": the videos' total size}``.
     """
-    page = render_slides_html(slides, title)
-    with atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-        size = tmp.stat().st_size
+    size = write_page(target, render_slides_html(slides, title))
     return {"slides": len(slides) + sum(bool(s.checkpoint) for s in slides), "bytes": size,
-            "video_bytes": sum(os.stat(s.video).st_size for s in slides)}
+            "video_bytes": sum(os.stat(s.file).st_size for s in slides)}
 
 
 CSS = """
-:root{--bg:%(bg)s;--panel:#1a1d25;--line:#2b2f3a;--text:#e8eaf0;--muted:#9aa1ad;--accent:%(accent)s;--bar:2.6rem}
+:root{%(palette)s;--bar:2.6rem}
 *{box-sizing:border-box}
 html,body{margin:0;height:100%%;background:var(--bg);color:var(--text);overflow:hidden;
   font:16px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
@@ -235,7 +194,7 @@ kbd{font:.72rem ui-monospace,"DejaVu Sans Mono",monospace;border:1px solid var(-
   padding:.6rem 1.2rem;font:600 1rem system-ui,sans-serif;cursor:pointer}
 #hint[hidden]{display:none}
 :fullscreen #keys{visibility:hidden}
-""" % {"bg": PAGE_BACKGROUND, "accent": PAGE_ACCENT}
+""" % {"palette": CSS_VARIABLES}
 
 JS = r"""
 (() => {
@@ -361,12 +320,21 @@ JS = r"""
 
 
 # -- PowerPoint -----------------------------------------------------------------------------
-def first_frame_png(video: Path) -> bytes:
-    """The first frame of ``video`` as PNG bytes (what a slide shows before it plays)."""
+def last_frame_png(video: str | os.PathLike) -> bytes:
+    """The last frame of ``video`` as PNG bytes: what the slide holds, shown before it plays.
+
+    A section's first frame is often the empty screen its first animation
+    draws on; its last is the slide's picture.
+    """
     with av.open(str(video)) as container:
-        frame = next(container.decode(video=0))
+        stream = container.streams.video[0]
+        last = None
+        for last in container.decode(stream):
+            pass
+        if last is None:
+            raise ValueError(f"{video}: no video frame")
         buffer = io.BytesIO()
-        frame.to_image().save(buffer, format="PNG", optimize=True)
+        last.to_image().save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -395,16 +363,14 @@ def _play_on_entry(movie: Any, loop: bool) -> None:
     raise RuntimeError(f"no timing node for movie shape {shape_id}")
 
 
-def write_pptx(slides: Sequence[Slide], target: Path, title: str,
-               poster_for: Callable[[Slide], bytes | Path | IO[bytes]] | None = None) -> dict:
-    """Write a 16:9 PowerPoint file: one slide per :class:`Slide`, its video embedded.
+def write_pptx(slides: Sequence[BlockRecord], target: Path, title: str) -> dict:
+    """Write a 16:9 PowerPoint file: one slide per narrated block, its section's video embedded.
 
     Each slide has the lecture's background, its title small at the top, the
     video below it (as large as fits, centred; it starts when the slide
     opens, and loops if the slide loops), and the narration in the speaker
-    notes. Before playing, the video shows a poster: ``poster_for(slide)``
-    (PNG bytes, a path or a binary file), by default the first frame
-    (:func:`first_frame_png`).
+    notes. Before playing, the video shows its last frame
+    (:func:`last_frame_png`), what the slide holds.
 
     Returns
     -------
@@ -417,13 +383,12 @@ def write_pptx(slides: Sequence[Slide], target: Path, title: str,
 
     if not slides:
         raise ValueError("a presentation needs at least one slide")
-    poster_for = poster_for or (lambda s: first_frame_png(s.video))
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in: 16:9
     prs.core_properties.title = title
     blank = prs.slide_layouts[6]
-    background = RGBColor.from_string(PAGE_BACKGROUND.lstrip("#").upper())
-    muted = RGBColor.from_string("9AA1AD")
+    background = RGBColor(*rgb("bg"))
+    muted = RGBColor(*rgb("muted"))
     width, height = prs.slide_width, prs.slide_height
     band = Emu(int(height * 0.07))  # the title's strip at the top
     movies = 0
@@ -439,22 +404,18 @@ def write_pptx(slides: Sequence[Slide], target: Path, title: str,
         run.text = f"{slide.chapter} · {slide.title}"
         run.font.size, run.font.color.rgb = Pt(14), muted
 
-        info = probe(slide.video)
+        info = probe(slide.file)
         h = int(height - band)
         w = int(h * info.width / info.height)
         if w > width:
             w, h = int(width), int(width * info.height / info.width)
-        poster = poster_for(slide)
-        if isinstance(poster, bytes):
-            poster = io.BytesIO(poster)
-        elif isinstance(poster, Path):
-            poster = str(poster)
-        movie = page.shapes.add_movie(str(slide.video), Emu((width - w) // 2), band, Emu(w), Emu(h),
+        poster = io.BytesIO(last_frame_png(slide.file))
+        movie = page.shapes.add_movie(str(slide.file), Emu((width - w) // 2), band, Emu(w), Emu(h),
                                       poster_frame_image=poster, mime_type="video/mp4")
-        movie.name = f"Block {slide.block_id}"
+        movie.name = f"Block {slide.id}"
         _play_on_entry(movie, slide.loop)
         movies += 1
-        page.notes_slide.notes_text_frame.text = slide.notes
+        page.notes_slide.notes_text_frame.text = slide.text
         if slide.checkpoint:  # the question, then the answer; the answer in both slides' notes
             cp, answer = slide.checkpoint, _answer_text(slide.checkpoint)
             choices = [f"{c['id'].upper()}   {c['text']}" for c in cp["choices"]]
@@ -471,10 +432,10 @@ def write_pptx(slides: Sequence[Slide], target: Path, title: str,
                     run = para.add_run()
                     run.text = line
                     run.font.size = Pt(28 if n == 0 else 22)
-                    run.font.color.rgb = RGBColor(0xE8, 0xEA, 0xF0) if n == 0 else muted
+                    run.font.color.rgb = RGBColor(*rgb("text")) if n == 0 else muted
                 text_page.notes_slide.notes_text_frame.text = answer
     with atomic_path(target) as tmp:
         prs.save(str(tmp))
         size = tmp.stat().st_size
     return {"slides": len(prs.slides), "movies": movies, "bytes": size,
-            "video_bytes": sum(os.stat(s.video).st_size for s in slides)}
+            "video_bytes": sum(os.stat(s.file).st_size for s in slides)}

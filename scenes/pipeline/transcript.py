@@ -16,63 +16,32 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from scenes.block import BlockRecord
 from scenes.pipeline.chapters import chapter_link, gallery_link, seconds_text
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock
-from scenes.pipeline.media import atomic_path
+from scenes.pipeline.page import CSS_VARIABLES, PALETTE, clock, write_page
 from scenes.pipeline.questions import question_html
 
-__all__ = ["render_transcript", "write_transcript", "paragraphs_from_captions"]
+__all__ = ["render_transcript", "write_transcript"]
 
 
-def paragraphs_from_captions(chapters: Sequence[Mapping[str, Any]], captions: Sequence[Any]) -> list[dict]:
-    """The transcript's paragraphs from the lecture's captions: one per caption (one per narrated block).
-
-    ``captions`` are ``srt.Subtitle`` objects in lecture time (``read_srt("lecture.srt")``). Each goes to
-    the chapter its start falls in; its ``block_id`` is ``"<slug>-<n>"``, n counting from 1
-    within the chapter.
-
-    Examples
-    --------
-    >>> from datetime import timedelta as s
-    >>> import srt
-    >>> cues = [srt.Subtitle(1, s(seconds=0), s(seconds=4), "One."), srt.Subtitle(2, s(seconds=5), s(seconds=7), "Two.")]
-    >>> [(p["chapter"], p["block_id"]) for p in paragraphs_from_captions(
-    ...     [{"order": 1, "slug": "01-a", "start": 0, "duration": 5}, {"order": 2, "slug": "02-b", "start": 5, "duration": 3}], cues)]
-    [(1, '01-a-1'), (2, '02-b-1')]
-    """
-    ordered = sorted(chapters, key=lambda c: float(c["start"]))
-    if not ordered:
-        return []
-    counts: dict[Any, int] = {}
-    paragraphs = []
-    for cue in sorted(captions, key=lambda c: c.start):
-        start = cue.start.total_seconds()
-        chapter = next((c for c in reversed(ordered) if float(c["start"]) <= start + 1e-3), ordered[0])
-        counts[chapter["order"]] = counts.get(chapter["order"], 0) + 1
-        paragraphs.append({"chapter": chapter["order"], "block_id": f"{chapter['slug']}-{counts[chapter['order']]}",
-                           "start": round(start, 3), "duration": round((cue.end - cue.start).total_seconds(), 3),
-                           "text": " ".join(cue.content.split())})
-    return paragraphs
-
-
-def _paragraph(p: Mapping[str, Any], video_href: str, gallery_href: str) -> str:
-    start = float(p["start"])
+def _paragraph(p: BlockRecord, video_href: str, gallery_href: str) -> str:
+    start = float(p.start)
     at = clock(start)
-    if p.get("checkpoint"):  # the question in place, its answer folded
-        return (f'<div class="para question" id="block-{escape(str(p["block_id"]))}" data-start="{seconds_text(start)}">'
+    if p.checkpoint:  # the question in place, its answer folded
+        return (f'<div class="para question" id="block-{escape(p.id)}" data-start="{seconds_text(start)}">'
                 f'<a class="at" href="{escape(gallery_link(start, page=gallery_href))}" '
-                f'title="Play the lecture from {at}">{at}</a>{question_html(p["checkpoint"])}</div>')
+                f'title="Play the lecture from {at}">{at}</a>{question_html(p.checkpoint)}</div>')
     return (
-        f'<p class="para" id="block-{escape(str(p["block_id"]))}" data-start="{seconds_text(start)}">'
+        f'<p class="para" id="block-{escape(p.id)}" data-start="{seconds_text(start)}">'
         f'<a class="at" href="{escape(gallery_link(start, page=gallery_href))}" '
         f'title="Play the lecture from {at}">{at}</a>'
-        f'<span class="text">{escape(" ".join(str(p["text"]).split()))}</span>'
+        f'<span class="text">{escape(" ".join(p.text.split()))}</span>'
         f'<a class="file" href="{escape(chapter_link(video_href, start))}" '
         f'title="Open {escape(video_href)} itself at {at}">video</a></p>'
     )
 
 
-def _chapter(c: Mapping[str, Any], paragraphs: Sequence[Mapping[str, Any]], video_href: str,
+def _chapter(c: Mapping[str, Any], paragraphs: Sequence[BlockRecord], video_href: str,
              gallery_href: str) -> str:
     start = float(c["start"])
     body = "".join(_paragraph(p, video_href, gallery_href) for p in paragraphs)
@@ -85,16 +54,16 @@ def _chapter(c: Mapping[str, Any], paragraphs: Sequence[Mapping[str, Any]], vide
     )
 
 
-def render_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence[Mapping[str, Any]], title: str,
+def render_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence[BlockRecord], title: str,
                       video_href: str = "lecture.mp4", gallery_href: str = "index.html") -> str:
     """The transcript page's HTML (see :func:`write_transcript`)."""
     ordered = sorted(chapters, key=lambda c: float(c["start"]))
     known = {c["order"] for c in ordered}
-    stray = sorted({str(p["chapter"]) for p in paragraphs if p["chapter"] not in known})
+    stray = sorted({str(p.chapter) for p in paragraphs if p.chapter not in known})
     if stray:
         raise ValueError(f"paragraphs name chapters that are not in the list: {', '.join(stray)}")
-    by_chapter = {c["order"]: sorted((p for p in paragraphs if p["chapter"] == c["order"]),
-                                     key=lambda p: float(p["start"])) for c in ordered}
+    by_chapter = {c["order"]: sorted((p for p in paragraphs if p.chapter == c["order"]),
+                                     key=lambda p: float(p.start)) for c in ordered}
     total = max((float(c["start"]) + float(c["duration"]) for c in ordered), default=0.0)
     toc = "".join(f'<li><a href="#chapter-{c["order"]}"><span class="at">{clock(float(c["start"]))}</span> '
                   f'{escape(str(c["title"]))}</a></li>' for c in ordered)
@@ -118,7 +87,7 @@ def render_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequenc
     )
 
 
-def write_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence[Mapping[str, Any]], target: Path,
+def write_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence[BlockRecord], target: Path,
                      title: str, video_href: str = "lecture.mp4", gallery_href: str = "index.html") -> Path:
     """Write the transcript page to ``target`` (atomically) and return its path.
 
@@ -127,8 +96,9 @@ def write_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence
     chapters
         ``{"order", "slug", "title", "start", "duration"}`` per chapter (seconds), as in ``lecture.json``.
     paragraphs
-        ``{"chapter": order, "block_id", "start", "duration", "text"}`` per narrated block,
-        ``start`` in seconds from the start of the lecture.
+        One :class:`~scenes.block.BlockRecord` per narrated block: its ``chapter``
+        (the chapter's ``order``), ``id``, ``text`` and ``start`` in seconds
+        from the start of the lecture.
     target
         The page, normally ``transcript.html`` in the clips folder.
     title
@@ -137,14 +107,12 @@ def write_transcript(chapters: Sequence[Mapping[str, Any]], paragraphs: Sequence
         The lecture's video and the gallery page, relative to ``target``.
     """
     target = Path(target)
-    page = render_transcript(chapters, paragraphs, title, video_href=video_href, gallery_href=gallery_href)
-    with atomic_path(target) as tmp:
-        tmp.write_text(page, encoding="utf-8")
+    write_page(target, render_transcript(chapters, paragraphs, title, video_href=video_href, gallery_href=gallery_href))
     return target
 
 
 CSS = """
-:root{--bg:%(bg)s;--panel:#1a1d25;--line:#2b2f3a;--text:#e8eaf0;--muted:#9aa1ad;--accent:%(accent)s}
+:root{%(palette)s}
 *{box-sizing:border-box}
 html{background:var(--bg);color:var(--text);font:17px/1.6 system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif}
 body{margin:0 auto;max-width:52rem;padding:2rem clamp(1rem,3vw,2.5rem) 3rem}
@@ -156,7 +124,7 @@ a{color:var(--accent)}
 .meta{font-size:.9rem}
 .tools{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:1rem 0}
 .tools label{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;color:var(--muted)}
-#filter{flex:1;min-width:12rem;background:#0b0c10;color:var(--text);border:1px solid var(--line);border-radius:8px;
+#filter{flex:1;min-width:12rem;background:var(--field);color:var(--text);border:1px solid var(--line);border-radius:8px;
   padding:.45rem .7rem;font:inherit}
 #filter:focus{outline:2px solid var(--accent);outline-offset:1px}
 #count{color:var(--muted);font-size:.85rem}
@@ -176,7 +144,7 @@ a{color:var(--accent)}
 .para .file{font-size:.75rem;color:var(--muted);text-decoration:none;border:1px solid var(--line);border-radius:999px;
   padding:0 .5rem}
 .para .file:hover{color:var(--accent);border-color:var(--accent)}
-.para:target{background:#1f3a35;border-radius:6px}
+.para:target{background:var(--current);border-radius:6px}
 .question{grid-template-columns:3.6rem 1fr}
 .checkpoint{border:1px solid var(--accent);border-radius:8px;padding:.6rem .9rem}
 .checkpoint-lead{margin:0;font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
@@ -186,11 +154,11 @@ a{color:var(--accent)}
 .checkpoint-answer summary{cursor:pointer;color:var(--accent)}
 .checkpoint-answer ul{margin:.3rem 0;padding-left:1.2rem;color:var(--muted)}
 [hidden]{display:none!important}
-::highlight(filter){background:%(accent)s;color:var(--bg)}
+::highlight(filter){background:%(accent)s;color:%(bg)s}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
 @media (max-width:560px){.para{grid-template-columns:1fr auto}.para .text{grid-column:1/-1;grid-row:2}}
-""" % {"bg": PAGE_BACKGROUND, "accent": PAGE_ACCENT}
+""" % {"palette": CSS_VARIABLES, "accent": PALETTE["accent"], "bg": PALETTE["bg"]}
 
 JS = r"""
 (() => {

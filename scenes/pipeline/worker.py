@@ -30,7 +30,6 @@ the time went, per-frame time creep). A scene that raises prints
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import json
@@ -49,11 +48,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from scenes.files import sha256_file
 from scenes.pipeline.profile import profiled
 from scenes.pipeline.quality import QUALITIES
 
 __all__ = [
     "OVERRIDES_ENV",
+    "STATUS_FD_ENV",
     "ALLOWED_OVERRIDES",
     "load_module",
     "overrides_from_env",
@@ -68,6 +69,8 @@ _STARTED_NS = time.time_ns()
 
 #: Environment variable with a JSON object of manim settings for every worker.
 OVERRIDES_ENV = "SCENES_WORKER_CONFIG"
+#: Environment variable naming the file descriptor a worker writes its progress lines to (set by the build).
+STATUS_FD_ENV = "LECTURE_STATUS_FD"
 
 #: The settings :data:`OVERRIDES_ENV` may change, and their types.
 ALLOWED_OVERRIDES: dict[str, type] = {"pixel_width": int, "pixel_height": int, "frame_rate": int}
@@ -215,7 +218,7 @@ def project_sources(since_ns: int | None = None) -> list[dict[str, str | None]]:
         name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
         if name in found:
             continue
-        digest: str | None = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest: str | None = sha256_file(path)
         if since_ns is not None and path.stat().st_mtime_ns >= since_ns:
             digest = None
         found[name] = digest
@@ -311,11 +314,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
         "missing_recordings": list(getattr(scene, "missing_recordings", [])),
-        "blocks": [{"id": b.id, "text": b.text, "start": round(b.start, 6),
-                    "end": round(b.end if b.end is not None else b.start + b.duration, 6),
-                    "loop": bool(getattr(b, "loop", False)),
-                    **({"checkpoint": b.checkpoint} if getattr(b, "checkpoint", None) else {})}
-                   for b in getattr(scene, "blocks", [])],
+        "blocks": [b.record().to_json() for b in getattr(scene, "blocks", [])],
     }
 
 
@@ -324,12 +323,12 @@ def _read_files() -> list[dict[str, str | None]]:
 
     They are inputs of the beat like its sources: a re-recorded block renders again.
     """
-    narration = sys.modules.get("scenes.narration")
+    cache = sys.modules.get("scenes.audiocache")
     found = []
-    for path in sorted(getattr(narration, "INPUTS", ())):
+    for path in sorted(getattr(cache, "INPUTS", ())):
         path = Path(path).resolve()
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = sha256_file(path)
         except OSError:
             digest = None
         found.append({"path": path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path),
@@ -340,10 +339,10 @@ def _read_files() -> list[dict[str, str | None]]:
 def _report_to_build() -> None:
     """Send the film's warnings (a voice still working, missing recordings) to the build's console.
 
-    The build hands the worker a pipe (its descriptor in ``LECTURE_STATUS_FD``);
+    The build hands the worker a pipe (its descriptor in :data:`STATUS_FD_ENV`);
     without one (a worker run by hand) they go to the log like everything else.
     """
-    fd = os.environ.get("LECTURE_STATUS_FD", "")
+    fd = os.environ.get(STATUS_FD_ENV, "")
     if not fd.isdigit():
         return
     try:

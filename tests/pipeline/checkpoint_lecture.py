@@ -9,6 +9,7 @@ import srt
 
 from neuron.checkpoints import checkpoints
 from neuron.parameters import Lesson
+from scenes.block import BlockRecord
 from scenes.pipeline.export import export_clips
 from scenes.pipeline.formats import ClipSource
 from tests.pipeline.test_slides import make_clip
@@ -38,15 +39,13 @@ def make_lecture(folder: Path) -> tuple[dict, list[dict], ClipSource]:
     for n, (chapter, seconds, notes, cp) in enumerate(SECTIONS, 1):
         clip = make_clip(src_dir / f"section-{n}.mp4", notes, (60, 200, 170), seconds=seconds)
         title = CHAPTERS[chapter - 1]["title"]
-        sections.append({"video": str(clip), "block": f"B-{n:02d}", "notes": notes, "chapter": chapter,
-                         "title": title, "start": start, "duration": seconds, "loop": False,
-                         **({"checkpoint": found[cp].to_json()} if cp else {})})
+        sections.append(BlockRecord(f"B-{n:02d}", "Fixture", notes, notes, start, seconds, False, str(clip), chapter,
+                                    title, found[cp].to_json() if cp else None))
         cues.append(srt.Subtitle(n, timedelta(seconds=start), timedelta(seconds=start + seconds - 0.1), notes))
         start += seconds
     captions = src_dir / "lecture.srt"
     captions.write_text(srt.compose(cues), encoding="utf-8")
     src = ClipSource("lecture", TITLE, 0, video, captions, chapters=tuple(CHAPTERS), sections=tuple(sections))
     manifest = export_clips([src], folder / "clips", "low", report=lambda line: None)
-    asked = [{**s["checkpoint"], "time": s["start"], "end": s["start"] + s["duration"]}
-             for s in sections if "checkpoint" in s]
+    asked = [{**s.checkpoint, "time": s.start, "end": s.start + s.duration} for s in sections if s.checkpoint]
     return manifest, asked, src

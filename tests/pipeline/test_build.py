@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import av
 import pytest
 
 from scenes.pipeline.build import ROOT
@@ -58,9 +59,17 @@ def test_the_lecture_plays_the_beats_in_order_with_captions_in_step(tmp_path, ti
     chapters = json.loads((low / "lecture.json").read_text())["chapters"]
     assert [c["title"] for c in chapters] == ["Tiny", "Other"]
     assert chapters[1]["start"] == pytest.approx(first, abs=1e-3)
+    # The lecture itself carries them, as the exported copy does (what a player's chapter menu shows).
+    with av.open(str(lecture)) as container:
+        inside = container.chapters()
+    assert [c["metadata"]["title"] for c in inside] == ["Tiny", "Other"]
+    assert float(inside[1]["start"] * inside[1]["time_base"]) == pytest.approx(first, abs=1e-3)
 
+    first_run = json.loads((low / "last-run.json").read_text())  # what the benchmark reads
+    assert set(first_run["beats"].values()) == {"not rendered before"} and len(first_run["beats"]) == 2
     again = render(media, env=tiny_env)
     assert again.returncode == 0 and again.stdout.count("up to date") == 2
+    assert set(json.loads((low / "last-run.json").read_text())["beats"].values()) == {"up to date"}
 
 
 def test_bad_quality_or_beat_writes_nothing(tmp_path, tiny_env):

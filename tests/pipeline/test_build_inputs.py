@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from scenes.pipeline.build import ROOT, Beat, beats, check_beat, output_dir, render_beats
+from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.media import file_record
 from tests.pipeline.test_build_faults import FIXTURE
 
@@ -200,31 +201,32 @@ def _fake_published(out: Path, beat: Beat, source: Path) -> None:
 
 def test_check_beat_names_what_changed(tmp_path: Path) -> None:
     (beat, _) = beats(f"{FIXTURE}:SCENES_IN_ORDER")
-    out, key = output_dir("low", tmp_path / "media"), beat.fingerprint("low")
+    layout, key = MediaLayout.of("low", tmp_path / "media"), beat.fingerprint("low")
+    out = layout.out
     source = tmp_path / "shared.py"
     source.write_text("X = 1\n")
-    assert check_beat(out, beat, key) == (None, "not rendered before")
+    assert check_beat(layout, beat, key) == (None, "not rendered before")
     _fake_published(out, beat, source)
-    info, reason = check_beat(out, beat, key)
+    info, reason = check_beat(layout, beat, key)
     assert info is not None and reason == ""
 
-    assert check_beat(out, beat, beat.fingerprint("high")) == (None, "settings changed")
+    assert check_beat(layout, beat, beat.fingerprint("high")) == (None, "settings changed")
     source.write_text("X = 2\n")
-    assert check_beat(out, beat, key) == (None, f"{source} changed")
+    assert check_beat(layout, beat, key) == (None, f"{source} changed")
     source.unlink()
-    assert check_beat(out, beat, key) == (None, f"{source} deleted")
+    assert check_beat(layout, beat, key) == (None, f"{source} deleted")
     source.write_text("X = 1\n")
-    assert check_beat(out, beat, key)[1] == ""
+    assert check_beat(layout, beat, key)[1] == ""
 
     video = out / "beats" / f"{beat.slug}.mp4"
     video.write_bytes(b"video" * 99 + b"VIDEO")  # same size, other bytes
-    assert check_beat(out, beat, key)[1] == f"damaged: {video} (contents changed (sha256 differs))"
+    assert check_beat(layout, beat, key)[1] == f"damaged: {video} (contents changed (sha256 differs))"
     video.write_bytes(b"")
-    assert check_beat(out, beat, key)[1] == f"damaged: {video} (empty, expected 500 bytes)"
+    assert check_beat(layout, beat, key)[1] == f"damaged: {video} (empty, expected 500 bytes)"
     video.unlink()
-    assert check_beat(out, beat, key)[1] == f"missing: {video}"
+    assert check_beat(layout, beat, key)[1] == f"missing: {video}"
     stamp = out / "beats" / f"{beat.slug}.json"
     stamp.write_text('{"key": ')
-    assert check_beat(out, beat, key)[1] == f"damaged: {stamp} (not a valid stamp)"
+    assert check_beat(layout, beat, key)[1] == f"damaged: {stamp} (not a valid stamp)"
     stamp.write_text(json.dumps({"key": key, "duration": 1.0}))  # written by an older build
-    assert check_beat(out, beat, key)[1] == "stamp from an older build"
+    assert check_beat(layout, beat, key)[1] == "stamp from an older build"

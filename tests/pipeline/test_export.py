@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import av
@@ -65,8 +65,7 @@ def _publish_beat(media: Path, beat: Beat, video: Path, captions: Path, blocks: 
     beats.mkdir(parents=True, exist_ok=True)
     shutil.copy(video, beats / f"{beat.slug}.mp4")
     shutil.copy(captions, beats / f"{beat.slug}.srt")
-    sections = [{"file": f"{beat.slug}.mp4", "block": b.id, "start": b.start, "duration": b.end - b.start,
-                 "notes": b.text, "loop": b.loop} for b in blocks]
+    sections = [replace(b.record(), file=f"{beat.slug}.mp4", chapter=beat.order, title=beat.title) for b in blocks]
     return BeatResult(beat, beats / f"{beat.slug}.mp4", beats / f"{beat.slug}.srt",
                       probe(video).duration, 0.0, rendered=True, sections=sections)
 
@@ -271,9 +270,9 @@ def test_embed_snippets_point_at_files_that_exist(exported):
 
 
 # -- command line errors ------------------------------------------------------------------------
-def _run_cli(*args: str) -> subprocess.CompletedProcess:
+def _run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "scenes", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=env)
 
 
 def _snapshot(folder: Path) -> dict[str, int]:
@@ -299,20 +298,27 @@ def test_bad_names_fail_listing_valid_ones_and_write_nothing(tmp_path, args, val
 
 
 @pytest.mark.slow
-def test_export_command_renders_then_exports_one_beat(tmp_path):
+def test_export_command_renders_then_exports_one_beat(tmp_path, tiny_env):
+    """``export --lecture`` takes the tiny fixture beats, as ``render`` does; a second export reuses the clip."""
+    from scenes.pipeline.worker import OVERRIDES_ENV
+    from tests.pipeline.test_build_faults import FIXTURE
+
     media = tmp_path / "media"
-    proc = _run_cli("export", "--quality", "low", "--beat", "Setup", "--media", str(media))
+    args = ("export", "--quality", "low", "--lecture", f"{FIXTURE}:SCENES_IN_ORDER", "--beat", "Tiny",
+            "--media", str(media))
+    proc = _run_cli(*args, env=tiny_env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     folder = media / "low" / "clips"
     manifest = json.loads((folder / "manifest.json").read_text())
     (entry,) = manifest["clips"]
-    assert manifest["lecture"] is None and entry["scene"] == "Setup"
-    width, height, fps = QUALITIES["low"].width, QUALITIES["low"].height, QUALITIES["low"].fps
+    assert manifest["lecture"] is None and entry["scene"] == "Tiny"
+    overrides = json.loads(tiny_env[OVERRIDES_ENV])
+    width, height, fps = overrides["pixel_width"], overrides["pixel_height"], overrides["frame_rate"]
     n, w, h = _decode(folder / entry["files"]["mp4"]["name"])
     assert (w, h) == (width, height) == (entry["width"], entry["height"])
     assert n / fps == pytest.approx(entry["duration"], abs=1 / fps)
     assert (folder / "index.html").is_file()
-    again = _run_cli("export", "--quality", "low", "--beat", "Setup", "--media", str(media))
+    again = _run_cli(*args, env=tiny_env)
     assert again.returncode == 0 and "up to date" in again.stdout and "rendered in" not in again.stdout
 
 
@@ -329,8 +335,9 @@ def _open(browser, url: str):
 
 
 VIDEOS_READY = "[...document.querySelectorAll('video')].every(v => v.readyState >= 1 && v.duration > 0)"
+#: Every clip's captions are loaded; the lecture's chapters and (it asks checkpoints) its metadata track too.
 TRACKS_READY = """[...document.querySelectorAll('video')].every(v =>
-    v.textTracks.length === (v.id === 'video-lecture' ? 2 : 1)
+    v.textTracks.length === (v.id === 'video-lecture' ? 3 : 1)
     && [...v.textTracks].every(t => t.cues && t.cues.length > 0))"""
 VIDEO_FACTS = """[...document.querySelectorAll('video')].map(v => ({
     clip: v.dataset.clip, duration: v.duration, src: v.currentSrc,
@@ -350,8 +357,9 @@ def _check_page(page, exported, *, served: bool) -> None:
         assert f["duration"] == pytest.approx(entry["duration"], abs=0.5)
         assert f["cues"] == entry["files"]["vtt"]["cues"]
         assert html.unescape(f["first"]) == first_cue
-        # Served, the page loads the .vtt files (captions, and the lecture's chapters); from disk it inlines them.
-        assert f["trackElements"] == ((2 if f["clip"] == "lecture" else 1) if served else 0)
+        # Served, the page loads the .vtt files (captions, and the lecture's chapters and checkpoints);
+        # from disk it inlines them.
+        assert f["trackElements"] == ((3 if f["clip"] == "lecture" else 1) if served else 0)
 
 
 def _seek_by_chapter(page, exported) -> None:

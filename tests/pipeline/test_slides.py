@@ -20,7 +20,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from tests.pipeline.browser import open_page
 from scenes.pipeline.page import PAGE_BACKGROUND
-from scenes.pipeline.slides import Slide, first_frame_png, render_slides_html, write_pptx, write_slides_html
+from scenes.block import BlockRecord
+from scenes.pipeline.slides import render_slides_html, write_pptx, write_slides_html
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -77,10 +78,10 @@ def make_clip(path: Path, title: str, colour: tuple[int, int, int], seconds: flo
 
 
 @pytest.fixture(scope="module")
-def slides(tmp_path_factory) -> list[Slide]:
+def slides(tmp_path_factory) -> list[BlockRecord]:
     folder = tmp_path_factory.mktemp("sections")
-    return [Slide(video=make_clip(folder / f"block-{i}.mp4", title, colour), title=title, notes=notes,
-                  chapter=chapter, block_id=f"b{i}", loop=loop)
+    return [BlockRecord(file=str(make_clip(folder / f"block-{i}.mp4", title, colour)), title=title, text=notes,
+                        chapter=chapter, id=f"b{i}", beat=f"B{chapter}", loop=loop)
             for i, (title, chapter, notes, colour, loop) in enumerate(BLOCKS, 1)]
 
 
@@ -202,7 +203,7 @@ def test_speaker_notes_are_in_the_page_and_shown_with_s(browser, deck, slides):
     notes = page.eval_on_selector_all("aside.notes", "els => els.map(e => e.textContent)")
     assert len(notes) == len(slides)
     for text, slide in zip(notes, slides):
-        for paragraph in slide.notes.split("\n\n"):
+        for paragraph in slide.text.split("\n\n"):
             assert paragraph in text
     assert not page.is_visible("section.current aside.notes")
     page.keyboard.press("s")
@@ -266,7 +267,7 @@ def test_pptx_has_one_slide_per_block_each_with_its_movie_and_notes(pptx_file, s
         assert 0 <= movie.left and movie.left + movie.width <= prs.slide_width
         texts = [s.text_frame.text for s in page.shapes if s.has_text_frame]
         assert texts == [f"{slide.chapter} · {slide.title}"]
-        assert page.notes_slide.notes_text_frame.text == slide.notes
+        assert page.notes_slide.notes_text_frame.text == slide.text
         assert movie.top >= Emu(int(prs.slide_height * 0.05))
     assert pptx_file["facts"]["bytes"] == pptx_file["path"].stat().st_size
 
@@ -275,7 +276,7 @@ def test_pptx_holds_each_video_byte_for_byte_and_a_poster(pptx_file, slides):
     with zipfile.ZipFile(pptx_file["path"]) as z:
         names = z.namelist()
         media = sorted(n for n in names if n.startswith("ppt/media/") and n.endswith(".mp4"))
-        assert sorted(z.read(n) for n in media) == sorted(s.video.read_bytes() for s in slides)
+        assert sorted(z.read(n) for n in media) == sorted(Path(s.file).read_bytes() for s in slides)
         types = z.read("[Content_Types].xml").decode()
         assert 'ContentType="video/mp4"' in types
         for i in range(1, len(slides) + 1):
@@ -287,23 +288,22 @@ def test_pptx_holds_each_video_byte_for_byte_and_a_poster(pptx_file, slides):
         assert len(posters) >= 1
 
 
-def test_poster_is_the_first_frame_and_can_be_chosen(slides, tmp_path):
-    png = first_frame_png(slides[0].video)
-    im = Image.open(io.BytesIO(png))
-    assert im.size == SIZE
-    with av.open(str(slides[0].video)) as c:
-        first = next(c.decode(video=0)).to_ndarray(format="rgb24")
-    assert np.abs(np.asarray(im.convert("RGB"), dtype=int) - first).mean() < 1
+def _frames(video: str) -> list[np.ndarray]:
+    with av.open(video) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
 
-    marker = Image.new("RGB", (16, 9), (255, 0, 255))
-    buffer = io.BytesIO()
-    marker.save(buffer, format="PNG")
-    asked = []
-    write_pptx(slides[:1], tmp_path / "own.pptx", "t", poster_for=lambda s: asked.append(s) or buffer.getvalue())
-    assert asked == slides[:1]
-    with zipfile.ZipFile(tmp_path / "own.pptx") as z:
-        pngs = [z.read(n) for n in z.namelist() if n.startswith("ppt/media/") and n.endswith(".png")]
-    assert buffer.getvalue() in pngs
+
+def test_each_slide_shows_the_last_frame_of_its_section_before_it_plays(pptx_file, slides):
+    """The poster is what the slide holds (its section's last frame), not the empty first frame."""
+    with zipfile.ZipFile(pptx_file["path"]) as z:
+        for i, slide in enumerate(slides, 1):
+            rels = z.read(f"ppt/slides/_rels/slide{i}.xml.rels").decode()
+            (image,) = re.findall(r'Target="\.\./media/([^"]+\.png)"', rels)
+            poster = np.asarray(Image.open(io.BytesIO(z.read(f"ppt/media/{image}"))).convert("RGB"), dtype=int)
+            frames = _frames(slide.file)
+            assert poster.shape[:2] == (SIZE[1], SIZE[0])
+            to_last, to_first = np.abs(poster - frames[-1]).mean(), np.abs(poster - frames[0]).mean()
+            assert to_last < 1 and to_last < to_first / 4, f"slide {i}: not the last frame ({to_last}, {to_first})"
 
 
 def test_docstring_examples():

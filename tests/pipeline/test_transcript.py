@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from scenes.pipeline.page import clock
+from scenes.block import BlockRecord
 from scenes.pipeline.transcript import render_transcript, write_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,17 +19,17 @@ CHAPTERS = [
     {"order": 3, "slug": "03-sigma-prime", "title": "Why it stalls: σ′", "start": 79.5, "duration": 52.25},
 ]
 PARAGRAPHS = [
-    {"chapter": 1, "block_id": "setup-1", "start": 0.0, "duration": 9.0,
-     "text": "One neuron: the input x = 1 is multiplied by a weight w, a bias b is added, and the sigmoid σ "
-             "squashes the sum z into the output a."},
-    {"chapter": 1, "block_id": "setup-2", "start": 9.0, "duration": 32.5,
-     "text": "We want the output to match the desired value y = 0. The quadratic cost is C = (a − y)² / 2."},
-    {"chapter": 2, "block_id": "flatline-1", "start": 41.5, "duration": 20.0,
-     "text": "Now start far from the answer: w = 2 and b = 2. For about 150 epochs the curve is nearly flat."},
-    {"chapter": 3, "block_id": "sigma-prime-2", "start": 101.25, "duration": 30.5,
-     "text": "The bad start has z = 4, far out on the flat part: σ′(z) < 0.02 & the gradient is tiny."},
-    {"chapter": 3, "block_id": "sigma-prime-1", "start": 79.5, "duration": 21.75,
-     "text": "In blue, the sigmoid σ. In red, its slope σ′."},
+    BlockRecord(chapter=1, id="setup-1", beat="B1", start=0.0, duration=9.0,
+     text="One neuron: the input x = 1 is multiplied by a weight w, a bias b is added, and the sigmoid σ "
+             "squashes the sum z into the output a."),
+    BlockRecord(chapter=1, id="setup-2", beat="B1", start=9.0, duration=32.5,
+     text="We want the output to match the desired value y = 0. The quadratic cost is C = (a − y)² / 2."),
+    BlockRecord(chapter=2, id="flatline-1", beat="B2", start=41.5, duration=20.0,
+     text="Now start far from the answer: w = 2 and b = 2. For about 150 epochs the curve is nearly flat."),
+    BlockRecord(chapter=3, id="sigma-prime-2", beat="B3", start=101.25, duration=30.5,
+     text="The bad start has z = 4, far out on the flat part: σ′(z) < 0.02 & the gradient is tiny."),
+    BlockRecord(chapter=3, id="sigma-prime-1", beat="B3", start=79.5, duration=21.75,
+     text="In blue, the sigmoid σ. In red, its slope σ′."),
 ]
 
 
@@ -92,9 +93,9 @@ def test_every_paragraph_is_in_the_page_as_text_with_its_time_links(transcript):
     page = _parsed(transcript)
     assert len(page.paras) == len(PARAGRAPHS)
     for p in PARAGRAPHS:
-        found = page.paras[f"block-{p['block_id']}"]
-        assert found["text"] == p["text"]
-        t = f"{p['start']:.3f}".rstrip("0").rstrip(".")
+        found = page.paras[f"block-{p.id}"]
+        assert found["text"] == p.text
+        t = f"{p.start:.3f}".rstrip("0").rstrip(".")
         assert found["links"] == [f"index.html#t={t}", f"lecture.mp4#t={t}"]
     assert "σ′(z) < 0.02 & the gradient is tiny" in "".join(page.text)
 
@@ -137,7 +138,7 @@ def test_the_browser_finds_words_and_the_filter_narrows_the_page(browser, transc
     assert page.evaluate("window.find('gradient is tiny')") is True
     assert page.evaluate("window.find('no such words here')") is False
     for p in PARAGRAPHS:
-        assert p["text"] in page.inner_text("main")
+        assert p.text in page.inner_text("main")
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("window.getSelection().removeAllRanges(); window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "transcript.png"))
@@ -159,25 +160,9 @@ def test_the_browser_finds_words_and_the_filter_narrows_the_page(browser, transc
     page.close()
 
 
-def test_paragraphs_come_from_the_lecture_captions(tmp_path):
-    from datetime import timedelta
-
-    import srt
-
+def test_docstring_examples():
     from scenes.pipeline import transcript as transcript_module
-    from scenes.pipeline.transcript import paragraphs_from_captions
 
-    def cue(i, start, end, text):
-        return srt.Subtitle(i, timedelta(seconds=start), timedelta(seconds=end), text)
-
-    captions = [cue(3, 79.5, 90, "In blue,\nthe sigmoid σ."), cue(1, 0, 9, "One neuron."), cue(2, 9, 41.5, "We want y."),
-                cue(4, 41.5, 60, "Now start far.")]
-    paragraphs = paragraphs_from_captions(CHAPTERS, captions)
-    assert [(p["chapter"], p["block_id"], p["start"], p["duration"]) for p in paragraphs] == [
-        (1, "01-setup-1", 0.0, 9.0), (1, "01-setup-2", 9.0, 32.5), (2, "02-flatline-1", 41.5, 18.5),
-        (3, "03-sigma-prime-1", 79.5, 10.5)]
-    assert paragraphs[-1]["text"] == "In blue, the sigmoid σ."
-    assert "In blue, the sigmoid σ." in render_transcript(CHAPTERS, paragraphs, "t")
     import doctest
 
     assert doctest.testmod(transcript_module).failed == 0

@@ -64,3 +64,9 @@ def test_a_bad_lesson_or_voice_is_one_line_and_writes_nothing(tmp_path: Path, ti
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ") and words in done.stderr, done.stderr
     assert not media.exists()
+
+
+def test_the_command_line_is_loaded_before_the_core_reads_the_lesson() -> None:
+    """Importing the CLI (and the core's lesson-file reader) leaves the presets unread: --set can still choose them."""
+    code = "import sys, scenes.pipeline.cli, neuron.lessonfile; sys.exit('neuron.presets' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=120).returncode == 0

@@ -10,6 +10,7 @@ afterwards no process of the command is left.
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 import av.error
 import pytest
 
-import scenes.pipeline.build as build
+import scenes.pipeline.publish as publish
 import scenes.pipeline.cli as cli
 from tests.pipeline.test_confinement import _tone_script
 
@@ -42,6 +43,10 @@ def render(tmp_path: Path, env: dict, *options: str, beat: str = "VoiceTwo") -> 
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
+#: A sleep no other run on this machine uses (another checkout may run these tests at the same time).
+NAP = f"600.{os.getpid():07d}"
+
+
 def alive(marker: str) -> list[str]:
     """Command lines of the processes still running with ``marker`` in them."""
     found = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True).stdout.splitlines()
@@ -55,28 +60,28 @@ def error_line(done: subprocess.CompletedProcess) -> str:
 
 
 def test_a_hanging_command_is_shown_stopped_and_leaves_no_process(tmp_path: Path, env: dict) -> None:
-    command = "sleep 600.25; true {wav}"
+    command = f"sleep {NAP}1; true {{wav}}"
     done = render(tmp_path, env, "--voice-cmd", command, "--voice-timeout", "7")
     line = error_line(done)
     assert "block VoiceTwo-01" in line and f"voice command {command!r}" in line
     assert "no audio after 7 s, so it was stopped (--voice-timeout SECONDS allows longer)" in line
     assert "VoiceTwo-01: voice still working after 5 s" in done.stdout, "the wait shows on the console"
-    assert alive("^sleep 600.25") == []
+    assert alive(f"^sleep {NAP}1") == []
 
 
 def test_ctrl_c_ends_the_command_and_every_worker(tmp_path: Path, env: dict) -> None:
     cmd = [sys.executable, "-m", "scenes", "render", "--lecture", str(VOICES), "--media", str(tmp_path / "media"),
-           "--beat", "VoiceTwo", "--voice-cmd", "sleep 600.75; true {wav}"]
+           "--beat", "VoiceTwo", "--voice-cmd", f"sleep {NAP}2; true {{wav}}"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while not alive("^sleep 600.75") and time.monotonic() < deadline:
+    while not alive(f"^sleep {NAP}2") and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert alive("^sleep 600.75"), "the voice command started"
+    assert alive(f"^sleep {NAP}2"), "the voice command started"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     time.sleep(0.5)
-    assert alive("^sleep 600.75") == []
+    assert alive(f"^sleep {NAP}2") == []
     assert alive(str(tmp_path / "media")) == [], "no worker is left"
 
 
@@ -134,7 +139,7 @@ def test_a_full_disk_while_publishing_sections_says_so_and_leaves_no_part(
     def full(inputs, output, **kwargs):
         raise av.error.OSError(errno.ENOSPC, "No space left on device", str(output))
 
-    monkeypatch.setattr(build, "concat_videos", full)
+    monkeypatch.setattr(publish, "concat_videos", full)  # where the sections are written
     media = tmp_path / "media"
     code = cli.main(["render", "--lecture", str(VOICES), "--media", str(media), "--beat", "VoiceTwo"])
     err = capsys.readouterr().err

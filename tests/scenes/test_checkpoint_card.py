@@ -8,8 +8,9 @@ from manim import Text
 from neuron import LESSON
 from neuron.checkpoints import checkpoints
 from scenes.base import LectureScene
-from scenes.checkpoint_card import CHECKPOINTS_ENV, CheckpointCard, checkpoints_shown
-from scenes.narration import Silent
+from scenes.checkpoint_card import CheckpointCard
+from scenes.settings import CHECKPOINTS_ENV, Settings
+from scenes.voices import Silent
 from scenes.style import caption_band_top
 
 
@@ -42,7 +43,7 @@ def test_checkpoints_none_leaves_them_out(run_scene, monkeypatch):
 def test_a_bad_mode_is_one_line(monkeypatch):
     monkeypatch.setenv(CHECKPOINTS_ENV, "sometimes")
     with pytest.raises(ValueError, match=r"^LECTURE_CHECKPOINTS: unknown value 'sometimes'; allowed: card, none$"):
-        checkpoints_shown()
+        Settings.from_env()
 
 
 @pytest.mark.parametrize("cp_id", list(checkpoints(LESSON)))

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from scenes import narration
 from scenes.files import decode_audio
+from scenes.block import BlockRecord, SectionType
 from scenes.narration import (
     MAX_CPS,
     MAX_LINE,
@@ -27,6 +28,7 @@ from scenes.narration import (
     schedule,
     spoken,
 )
+from tests.ebur128 import ebur128_loudness
 from tests.scenes.readable import assert_readable
 
 needs_flite = pytest.mark.skipif(shutil.which("flite") is None, reason="flite is not installed")
@@ -214,6 +216,7 @@ def test_a_body_longer_than_its_words_keeps_the_last_caption_up(run_scene):
 def test_a_real_render_gives_each_block_a_section_and_whole_frames(run_scene):
     scene = run_scene(two_blocks(), dry_run=False)
     assert [s.name for s in scene.renderer.file_writer.sections] == ["TwoBlocks-01", "TwoBlocks-02"]
+    assert [s.type_ for s in scene.renderer.file_writer.sections] == [SectionType.NARRATED] * 2
     for block in scene.blocks:  # never shorter than the words, at most one frame longer
         assert lasts(block, block.duration)
     assert_readable(scene.renderer.file_writer.subcaptions)
@@ -229,10 +232,10 @@ def test_a_block_follows_its_voice(run_scene, monkeypatch, tmp_path):
         scene = run_scene(two_blocks())
         block = scene.blocks[0]
         assert block.audio is not None and block.audio.path.exists()
-        assert block.voice > block.reading, "the voice is slower than reading, so it sets the pace"
-        assert lasts(block, block.voice + TAIL)
-        assert len(decode(block.audio.path)) / narration.SAMPLE_RATE == pytest.approx(block.voice, abs=1e-3)
-        lengths[stretch] = block.voice
+        assert block.speech > block.reading, "the voice is slower than reading, so it sets the pace"
+        assert lasts(block, block.speech + TAIL)
+        assert len(decode(block.audio.path)) / narration.SAMPLE_RATE == pytest.approx(block.speech, abs=1e-3)
+        lengths[stretch] = block.speech
     assert lengths[2.3] > 1.5 * lengths[1.3]
 
 
@@ -240,7 +243,9 @@ def test_a_block_follows_its_voice(run_scene, monkeypatch, tmp_path):
 def test_recordings_retime_their_blocks_and_missing_ones_are_named(run_scene, monkeypatch, tmp_path, caplog):
     import subprocess
 
-    script = narration.recording_script([two_blocks()])
+    from scenes.pipeline.script import recording_script
+
+    script = recording_script([two_blocks()])
     assert [(line.id, line.beat) for line in script] == [("TwoBlocks-01", "TwoBlocks"), ("TwoBlocks-02", "TwoBlocks")]
     folder = tmp_path / "takes"
     folder.mkdir()
@@ -248,10 +253,10 @@ def test_recordings_retime_their_blocks_and_missing_ones_are_named(run_scene, mo
     subprocess.run(["flite", "-voice", "slt", "--setf", "duration_stretch=2", "-t", script[0].text,
                     "-o", str(folder / "TwoBlocks-01.wav")], check=True)
     monkeypatch.setenv(narration.VOICE_ENV, f"recordings:{folder}")
-    with caplog.at_level(logging.WARNING, logger="scenes.narration"):
+    with caplog.at_level(logging.WARNING, logger="scenes.voices.base"):
         scene = run_scene(two_blocks())
     first, second = scene.blocks
-    assert first.voice > first.reading and lasts(first, first.voice + TAIL)
+    assert first.speech > first.reading and lasts(first, first.speech + TAIL)
     assert (folder / "TwoBlocks-01.wav").resolve() in narration.INPUTS
     assert second.audio is None and lasts(second, MIN_CUE)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -283,16 +288,16 @@ def test_cache_hits_misses_and_repairs_a_damaged_entry(tmp_path, monkeypatch):
     first.path.write_bytes(bytes(data))
     again = voice.audio("Beat-01", "Hello there.")
     assert runs.read_text() == "xxx", "a damaged entry is made again"
-    assert narration._Cache(tmp_path / "cache").get(narration._Cache.key("cmd", voice.arg, "Hello there.")) == again
+    assert narration.AudioCache(tmp_path / "cache").get(narration.AudioCache.key("cmd", voice.arg, "Hello there.")) == again
     assert again.duration == pytest.approx(first.duration)
     assert not list((tmp_path / "cache").glob("*.part")), "no temporary files left behind"
 
 
 def ebur128(path: Path) -> float:
     """Integrated loudness by FFmpeg's own ebur128 filter (independent of the film's numpy meter)."""
-    from scenes.pipeline.audio import decode_audio, integrated_loudness
+    from tests.ebur128 import ebur128_file
 
-    return integrated_loudness(decode_audio(path))
+    return ebur128_file(path)
 
 
 @needs_flite
@@ -308,6 +313,7 @@ def test_synthesised_audio_is_48k_mono_at_the_target_loudness():
     t = np.arange(48_000 * 3) / 48_000
     tone = 0.1 * np.sqrt(2) * np.sin(2 * np.pi * 1000 * t)
     assert narration.integrated_loudness(tone) == pytest.approx(-20.0 + 0.0, abs=0.2)
+    assert narration.integrated_loudness(tone) == pytest.approx(ebur128_loudness(tone.astype(np.float32)), abs=0.1)
 
 
 @needs_flite
@@ -347,4 +353,25 @@ def test_a_voiced_beat_reads_well_and_lasts_its_voice(run_scene, monkeypatch):
     cps = assert_readable(scene.renderer.file_writer.subcaptions)
     assert statistics.median(cps) <= READING_CPS
     for block in scene.blocks:
-        assert block.end - block.start >= max(block.voice + TAIL, block.reading) - 1e-9
+        assert block.end - block.start >= max(block.speech + TAIL, block.reading) - 1e-9
+
+
+def test_a_looping_block_marks_its_own_section(run_scene):
+    """``loop`` travels with the section (its type), and the block's record says so too."""
+    from manim import Circle, Create
+
+    from scenes.base import LectureScene
+
+    class Loops(LectureScene):
+        def construct(self):
+            with self.narrate("First, a still picture."):
+                self.wait(0.1)
+            with self.narrate("Then one that loops.", loop=True):
+                self.play(Create(Circle()), run_time=0.5)
+
+    scene = run_scene(Loops, dry_run=False)
+    assert [s.type_ for s in scene.renderer.file_writer.sections] == [SectionType.NARRATED, SectionType.LOOP]
+    records = [b.record() for b in scene.blocks]
+    assert [r.loop for r in records] == [False, True]
+    assert [BlockRecord.from_json(r.to_json()) for r in records] == records
+    assert records[1].spoken == "Then one that loops." and records[1].start == pytest.approx(records[0].duration)
