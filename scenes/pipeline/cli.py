@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import json
 import sys
 from pathlib import Path
@@ -106,7 +107,8 @@ def choose(args: argparse.Namespace) -> Choice:
 
         variant = variant_from_environment(settings.to_env())  # as every render will read it
         Voice.from_string(settings.voice)
-        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else ""))
+        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else "")
+                           + ("+no-checkpoints" if settings.checkpoints == "none" else ""))
         media = getattr(args, "media", None)
         if folder != "default":
             root = media or ROOT / "media"
@@ -167,6 +169,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from scenes.pipeline.export import export
 
     args.media = choose(args).media
+    if args.mastery_score is not None:
+        from scenes.pipeline.scorm import MASTERY_ENV
+
+        os.environ[MASTERY_ENV] = args.mastery_score
     select_beats(args.beats, lecture=args.lecture)  # raises before anything is written
     started = time.perf_counter()
     with _executor(args) as executor:
@@ -247,6 +253,14 @@ def cmd_script(args: argparse.Namespace) -> int:
     return 0
 
 
+def mastery(text: str) -> str:
+    """argparse type for ``--mastery-score``: a whole percent 0-100, or ``none``."""
+    value = text.strip().lower()
+    if value != "none" and not (value.isdigit() and 0 <= int(value) <= 100):
+        raise argparse.ArgumentTypeError(f"must be a whole percent 0-100 or none, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -260,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="render, then write clips, slides, transcript, manifest and gallery",
                             parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, MEDIA, LECTURE, EXECUTOR])
+    export.add_argument("--mastery-score", type=mastery, default=None, metavar="PERCENT",
+                        help="the SCORM packages' mastery score, 0-100 (percent of checkpoints right), "
+                             "or none (default: 80)")
     export.set_defaults(func=cmd_export)
 
     preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet",

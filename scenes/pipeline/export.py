@@ -23,6 +23,7 @@ from scenes.block import BlockRecord
 from scenes.pipeline.build import BeatResult, assemble_lecture, beats, check_quality, render_beats, select_beats
 from scenes.pipeline.executors import Executor
 from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign
+from scenes.pipeline import scorm as _scorm  # noqa: F401  (registers the SCORM packages as formats)
 from scenes.pipeline.formats import FORMATS, SETTINGS, ClipSource, Job
 from scenes.pipeline.gallery import write_gallery
 from scenes.pipeline.layout import MediaLayout, folder_lock

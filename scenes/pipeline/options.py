@@ -16,7 +16,7 @@ from scenes.pipeline.errors import BuildError
 from scenes.pipeline.executors import EXECUTOR_HELP
 from scenes.pipeline.layout import ROOT
 from scenes.pipeline.quality import QUALITY_NAMES
-from scenes.settings import CAPTION_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
+from scenes.settings import CAPTION_MODES, CHECKPOINT_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
 
 __all__ = ["positive_int", "seconds", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "MEDIA",
            "EXECUTOR", "SUMMARY",
@@ -123,6 +123,8 @@ def _lesson_and_voice(common: argparse.ArgumentParser) -> None:
                        help="your own recordings, one file per block named by its id (see: script)")
     voice.add_argument("--captions", choices=CAPTION_MODES, default="sidecar",
                        help="burn: also draw the captions into the picture (own folder)")
+    voice.add_argument("--checkpoints", choices=CHECKPOINT_MODES, default="card",
+                       help="none: leave the 'pause and think' question cards out of the film (own folder)")
     voice.add_argument("--voice-cache", metavar="FOLDER", type=media_folder, default=None,
                        help="where synthesised audio is kept (default: <media>/voice)")
     voice.add_argument("--voice-timeout", metavar="SECONDS", type=seconds, default=None,
@@ -166,7 +168,8 @@ def settings_from_args(args: argparse.Namespace, inherited: Settings | None = No
     return Settings(lesson=lesson, overrides=overrides, voice=_voice_spec(args, inherited.voice),
                     captions=getattr(args, "captions", None) or "sidecar", voice_cache=Path(cache).resolve(),
                     voice_timeout=inherited.voice_timeout if timeout is None else timeout,
-                    long_audio=bool(getattr(args, "allow_long_audio", False)) or inherited.long_audio)
+                    long_audio=bool(getattr(args, "allow_long_audio", False)) or inherited.long_audio,
+                    checkpoints=getattr(args, "checkpoints", None) or "card")
 
 
 def _voice_spec(args: argparse.Namespace, inherited: str) -> str:

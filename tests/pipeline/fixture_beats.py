@@ -13,7 +13,7 @@ from manim import UP, Circle, Create, FadeIn, Square
 from scenes.base import LectureScene
 from scenes.style import tex
 
-__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "SCENES_IN_ORDER", "KILL", "BROKEN"]
+__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "Asks", "SCENES_IN_ORDER", "KILL", "BROKEN", "ASKS"]
 
 
 class Tiny(LectureScene):
@@ -95,6 +95,18 @@ class Holds(LectureScene):
             self.play(square.animate.shift(UP * 0.5), run_time=0.6)
 
 
+class Asks(LectureScene):
+    """A square, then a checkpoint: its card, read as a narrated block that carries the question."""
+
+    title = "Asks"
+
+    def construct(self) -> None:
+        with self.narrate("A square."):
+            self.play(FadeIn(Square()), run_time=1.2)
+        self.checkpoint("sigma-prime")
+
+
 SCENES_IN_ORDER = [Tiny, Other]
+ASKS = [Tiny, Asks]
 KILL = [Tiny, Slow]
 BROKEN = [Tiny, Broken, Other]
