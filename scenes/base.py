@@ -7,9 +7,11 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from manim import DOWN, LEFT, UL, Scene, ValueTracker, VGroup, config, linear
+from manim import DOWN, LEFT, UL, FadeIn, FadeOut, Scene, ValueTracker, VGroup, VMobject, config, linear
 
 from neuron import LESSON, Lesson
+from neuron.checkpoints import Checkpoint, checkpoints
+from scenes.checkpoint_card import CheckpointCard
 from scenes.components import CaptionCard
 from scenes.audiocache import SAMPLE_RATE
 from scenes.block import Block
@@ -52,6 +54,7 @@ class LectureScene(Scene):
         settings = Settings.from_env()
         self.narrator: Voice = self.voice if self.voice is not None else Voice.from_string(settings.voice)
         self.burn = settings.burn
+        self.asks = settings.checkpoints == "card"
         self.blocks: list[Block] = []
 
     # -- narration ---------------------------------------------------------
@@ -101,6 +104,35 @@ class LectureScene(Scene):
             self.add_subcaption(cue.text, duration=end - start, offset=start - self.time)
         if card is not None:
             self.remove(card)
+
+    #: Seconds the card stays up, silent, after the voice has read the question.
+    think_seconds: float = 2.0
+
+    def checkpoint(self, checkpoint_id: str) -> Checkpoint | None:
+        """Ask the lesson's checkpoint ``checkpoint_id`` here: a "pause and think" card the voice reads.
+
+        The picture fades out, the card (question and lettered choices)
+        fades in above the caption band, the voice reads it as a narrated
+        block whose record carries the checkpoint (the gallery, slides,
+        transcript and SCORM package ask it from there); then the picture
+        comes back. With ``LECTURE_CHECKPOINTS=none`` nothing is shown or said.
+
+        Examples
+        --------
+        >>> self.checkpoint("sigma-prime")  # doctest: +SKIP
+        """
+        cp = checkpoints(self.lesson)[checkpoint_id]
+        if not self.asks:
+            return None
+        shown = [m for m in self.mobjects
+                 if isinstance(m, VMobject) and any(f.has_points() for f in m.get_family())]
+        card = CheckpointCard(cp)
+        with self.narrate(cp.spoken) as block:
+            block.checkpoint = cp.to_json()
+            self.play(*(FadeOut(m) for m in shown), FadeIn(card), run_time=0.8)
+        self.wait(self.think_seconds)
+        self.play(FadeOut(card), *(FadeIn(m) for m in shown), run_time=0.8)
+        return cp
 
     def _burn(self, block: Block) -> VGroup:
         """Draw the block's cues into the caption band, each during its own time."""

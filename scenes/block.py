@@ -56,6 +56,9 @@ class Block:
         Scene time at which it ended (set when the block closes).
     loop
         Whether the block's picture loops well (its section is a :attr:`SectionType.LOOP`).
+    checkpoint
+        The question the block asks, if it is a checkpoint
+        (:meth:`neuron.checkpoints.Checkpoint.to_json`): it travels in the block's record.
     """
 
     id: str
@@ -65,6 +68,7 @@ class Block:
     audio: Audio | None = None
     end: float | None = None
     loop: bool = False
+    checkpoint: dict | None = None
     cues: list[Cue] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,7 +117,7 @@ class Block:
         """What the build keeps of this block (no file yet: the build publishes it)."""
         end = self.end if self.end is not None else self.start + self.duration
         return BlockRecord(self.id, self.beat, self.text, spoken(self.text), round(self.start, 6),
-                           round(end - self.start, 6), self.loop)
+                           round(end - self.start, 6), self.loop, checkpoint=self.checkpoint)
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,9 @@ class BlockRecord:
         a whole path once handed to the export.
     chapter, title
         The beat's order and title (set by the build; 0 and ``""`` before).
+    checkpoint
+        The question the block asks, if it is a checkpoint (slides, transcript,
+        the metadata track and the SCORM packages ask it from here).
     """
 
     id: str
@@ -151,6 +158,7 @@ class BlockRecord:
     file: str = ""
     chapter: int = 0
     title: str = ""
+    checkpoint: dict | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object (every field, by its name)."""

@@ -26,6 +26,7 @@ class Setup(LectureScene):
         self.prepare()
         self.introduce_neuron()
         self.introduce_cost()
+        self.checkpoint("setup-output")
         self.show_start()
         self.descend(f"Gradient descent with learning rate η = {self.lesson.eta:g} for {self.lesson.epochs} "
                      "epochs: the cost falls steadily.")

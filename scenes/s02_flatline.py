@@ -27,6 +27,7 @@ class Flatline(Setup):
         self.set_the_scene()
         self.show_start(f"The output starts at {self.trajectory.a[0]:.2f}: badly wrong, "
                         f"since we want {self.lesson.y:g}.")
+        self.checkpoint("flatline-predict")
         self.descend("Same learning rate, same number of epochs. The cost hardly moves at first.")
         self.mark_plateau()
         self.compare_with_good_start()

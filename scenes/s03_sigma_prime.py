@@ -43,6 +43,7 @@ class SigmaPrime(LectureScene):
         self.z0 = {name: s.w * self.lesson.x + s.b for name, s in self.starts.items()}
         self.show_gradient()
         self.show_curves()
+        self.checkpoint("sigma-prime")
         self.mark_starts()
         self.show_flat_tangent()
         self.conclude()

@@ -62,6 +62,7 @@ class LogLoss(LectureScene):
         self.case(0, left=True)
         self.case(1, left=False)
         self.conclude()
+        self.checkpoint("log-loss")
 
     def show_formula(self) -> None:
         heading = self.heading(subtitle="a new way to measure the error")

@@ -44,6 +44,7 @@ class SigmaPrimeCancels(LectureScene):
         self.show_chain()
         self.substitute()
         self.cancel()
+        self.checkpoint("cross-entropy-gradient")
         self.bias_too()
         self.compare()
 

@@ -51,6 +51,7 @@ class FixedConvergence(LectureScene):
     def construct(self) -> None:
         self.runs = self.lesson.runs()
         self.layout()
+        self.checkpoint("convergence-predict")
         self.race("bad", f"Back to the bad start, w = {self.lesson.bad.w:g} and b = {self.lesson.bad.b:g}, "
                          f"with the same learning rate η = {self.lesson.eta:g} for both costs.")
         self.race("good", "And from the good start, near the answer, both costs do well.")

@@ -36,6 +36,8 @@ __all__ = [
     "DEFAULT_VOICE",
     "DEFAULT_TIMEOUT",
     "CAPTION_MODES",
+    "CHECKPOINTS_ENV",
+    "CHECKPOINT_MODES",
     "RECORDING_SUFFIXES",
     "ROOT",
     "Settings",
@@ -49,6 +51,8 @@ LESSON_ENV, SET_ENV = LESSON_VAR, SET_VAR
 VOICE_ENV = "LECTURE_VOICE"
 #: Environment: ``burn`` draws the captions into the picture as well.
 CAPTIONS_ENV = "LECTURE_CAPTIONS"
+#: Environment: ``card`` (the default) draws each checkpoint's "pause and think" card, ``none`` leaves them out.
+CHECKPOINTS_ENV = "LECTURE_CHECKPOINTS"
 #: Environment: the folder of the synthesised-audio cache (the CLI's default: ``<media>/voice``).
 CACHE_ENV = "LECTURE_VOICE_CACHE"
 #: Environment: seconds a speech command may take for one block (default :data:`DEFAULT_TIMEOUT`).
@@ -62,6 +66,8 @@ DEFAULT_VOICE = "flite:rms"
 DEFAULT_TIMEOUT = 120.0
 #: How captions are shown: beside the video (a subtitle file), or also drawn into the picture.
 CAPTION_MODES = ("sidecar", "burn")
+#: Whether the film asks its checkpoints on a card (see :mod:`scenes.checkpoint_card`).
+CHECKPOINT_MODES = ("card", "none")
 #: Audio files a teacher may drop into a recordings folder, in the order they are looked for: what the
 #: voice reads and the build fingerprints (any other file is named as unread after a build).
 RECORDING_SUFFIXES = (".wav", ".mp3", ".ogg", ".flac", ".m4a")
@@ -89,6 +95,8 @@ class Settings:
         Seconds a speech command may take for one block.
     long_audio
         Keep a block's audio even when it is far longer than its words could need.
+    checkpoints
+        ``card`` (the default): each checkpoint's card in the film; ``none``: left out.
 
     Examples
     --------
@@ -103,8 +111,12 @@ class Settings:
     voice_cache: Path | None = field(default=None, compare=False)
     voice_timeout: float = field(default=DEFAULT_TIMEOUT, compare=False)
     long_audio: bool = False
+    checkpoints: str = "card"
 
     def __post_init__(self) -> None:
+        if self.checkpoints not in CHECKPOINT_MODES:
+            raise ValueError(f"{CHECKPOINTS_ENV}: unknown value {self.checkpoints!r}; "
+                             f"allowed: {', '.join(CHECKPOINT_MODES)}")
         if self.captions not in CAPTION_MODES:
             raise ValueError(f"{CAPTIONS_ENV}: unknown value {self.captions!r}; allowed: sidecar (the default), burn")
         if not (isinstance(self.voice_timeout, (int, float)) and math.isfinite(self.voice_timeout)
@@ -137,14 +149,16 @@ class Settings:
                    voice=(env.get(VOICE_ENV) or "").strip() or DEFAULT_VOICE,
                    captions=(env.get(CAPTIONS_ENV) or "").strip().lower() or "sidecar",
                    voice_cache=Path(cache) if cache else None, voice_timeout=timeout,
-                   long_audio=(env.get(LONG_AUDIO_ENV) or "").strip().lower() in {"1", "yes", "true"})
+                   long_audio=(env.get(LONG_AUDIO_ENV) or "").strip().lower() in {"1", "yes", "true"},
+                   checkpoints=(env.get(CHECKPOINTS_ENV) or "").strip().lower() or "card")
 
     def to_env(self) -> dict[str, str]:
         """The environment that gives these settings to a render (unset variables are empty)."""
         return {LESSON_ENV: self.lesson or "", SET_ENV: ";".join(self.overrides), VOICE_ENV: self.voice,
                 CAPTIONS_ENV: self.captions, CACHE_ENV: str(self.voice_cache or ""),
                 TIMEOUT_ENV: "" if self.voice_timeout == DEFAULT_TIMEOUT else repr(self.voice_timeout),
-                LONG_AUDIO_ENV: "1" if self.long_audio else ""}
+                LONG_AUDIO_ENV: "1" if self.long_audio else "",
+                CHECKPOINTS_ENV: "" if self.checkpoints == "card" else self.checkpoints}
 
     def apply(self, environ: os._Environ | dict | None = None) -> None:
         """Write :meth:`to_env` into ``environ`` (this process's environment), dropping empty values."""
@@ -179,10 +193,14 @@ class Settings:
         :func:`recording_files` finds for the beat are hashed one by one, so
         a recording added, replaced or removed renders its beat again (and
         only its beat). The cache folder and the timeout are left out: they
-        change no frame.
+        change no frame. A lesson file inside the repository is named relative
+        to it, so the key is the same in every clone (a beat rendered in another
+        checkout merges here: ``python -m scenes merge``).
         """
-        return {"lesson": [self.lesson, _content_hash(self.lesson)], "overrides": list(self.overrides),
+        lesson = self.lesson.removeprefix(f"{ROOT}{os.sep}") if self.lesson else self.lesson
+        return {"lesson": [lesson, _content_hash(self.lesson)], "overrides": list(self.overrides),
                 "voice": self.voice, "captions": self.captions, "long audio": self.long_audio,
+                "checkpoints": self.checkpoints,
                 "recordings": {p.name: sha256_file(p) for p in recording_files(self.recordings, beat)}}
 
 

@@ -11,7 +11,12 @@ import re
 
 __all__ = ["spoken"]
 
+_SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
 _SPOKEN = [
+    # 3.44×10⁻⁴⁵: times ten to the minus 45 (the checkpoints' tiny and huge numbers)
+    (r"×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: " times ten to the " + m.group(1).translate(_SUPERSCRIPTS)
+     .replace("-", "minus ") + " "),
     (r"(?<=[σ′])\(", " of ("),  # σ′(z): sigma prime of z
     (r"\bln\s*\(", "log of ("),
     (r"\bln\b", "log"),

@@ -35,13 +35,14 @@ TINY = {
 
 def _lecture_vars() -> tuple[str, ...]:
     from scenes.pipeline.profile import PROFILE_ENV
+    from scenes.pipeline.scorm import MASTERY_ENV
     from scenes.settings import Settings
 
-    return (*Settings().to_env(), PROFILE_ENV)
+    return (*Settings().to_env(), PROFILE_ENV, MASTERY_ENV)
 
 
-#: What the CLI and a user's shell may set for the film (every variable of the settings, and the
-#: profiler's); every test starts without them, and whatever a test sets goes when it ends.
+#: What the CLI and a user's shell may set for the film (every variable of the settings, the
+#: profiler's and the SCORM packages' mastery score); every test starts without them, and whatever a test sets goes when it ends.
 LECTURE_VARS = _lecture_vars()
 
 

@@ -66,6 +66,8 @@ def where_assigned(name: str) -> list[str]:
     ("LECTURE_VOICE_CACHE", "scenes/settings.py"),
     ("LECTURE_VOICE_TIMEOUT", "scenes/settings.py"),
     ("LECTURE_LONG_AUDIO", "scenes/settings.py"),
+    ("LECTURE_CHECKPOINTS", "scenes/settings.py"),
+    ("LECTURE_MASTERY_SCORE", "scenes/pipeline/scorm.py"),
     ("LECTURE_STATUS_FD", "scenes/pipeline/worker.py"),
     ("SCENES_WORKER_CONFIG", "scenes/pipeline/worker.py"),
     ("LECTURE_PROFILE", "scenes/pipeline/profile.py"),

@@ -9,10 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def fake_bin(tmp_path: Path, uid: int, installed: set[str]) -> Path:
+def fake_bin(tmp_path: Path, uid: int, installed: set[str], sudo: bool = False) -> Path:
+    """Stand-ins for id, dpkg-query, apt-get and sudo (password-less if ``sudo``, else refused)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "id").write_text(f"#!/bin/sh\necho {uid}\n")
+    (bin_dir / "sudo").write_text('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n' if sudo else "#!/bin/sh\nexit 1\n")
     cases = "".join(f"  {p}) echo 'install ok installed'; exit 0;;\n" for p in installed)
     (bin_dir / "dpkg-query").write_text(
         '#!/bin/sh\nfor last; do :; done\ncase "$last" in\n' + cases + "  *) exit 1;;\nesac\n")
@@ -51,4 +53,14 @@ def test_lecture_setup_does_not_ask_for_chromium(tmp_path):
 def test_unknown_purpose_is_refused(tmp_path):
     out = run_setup(fake_bin(tmp_path, uid=0, installed=set()), "everything")
     assert out.returncode == 2
-    assert "unknown purpose 'everything' (allowed: lecture, test)" in out.stderr
+    assert "unknown purpose 'everything' (allowed: lecture, test, ray)" in out.stderr
+
+
+def test_password_less_sudo_installs_the_packages(tmp_path):
+    """As on GitHub's runners: not root, but sudo -n works, so the packages are installed with it."""
+    bins = fake_bin(tmp_path, uid=1000, installed={"libpango1.0-dev", "pkg-config", "texlive-latex-extra",
+                                                   "fonts-dejavu-core", "flite"}, sudo=True)
+    out = run_setup(bins, "lecture")
+    assert "installing Debian packages with sudo: dvisvgm" in out.stdout
+    assert "apt-get must not run" in out.stderr, "the fake apt-get was reached through sudo"
+    assert out.returncode == 99

@@ -82,7 +82,7 @@ def lay_sounds(sounds: Sequence[tuple[str | os.PathLike, float, float | None]], 
     that length (a sound running past the end is cut); without, it ends
     where the last sound ends. The same records give the same samples,
     whichever process recorded them: a beat rendered in units is laid from
-    the sounds all its units recorded (:mod:`scenes.pipeline.units`).
+    the sounds all its units recorded (:mod:`scenes.pipeline.ranges`).
     """
     placed = []
     for path, start, gain in sounds:

@@ -32,9 +32,7 @@ lock (``media/<quality>/.lock``) instead of clobbering the first.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -47,13 +45,16 @@ from scenes.pipeline.beats import (LECTURE, SYSTEM_TOOLS, Beat, BeatResult, beat
                                    select_beats)
 from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign, stamp_files
 from scenes.pipeline.errors import BuildError
-from scenes.pipeline.layout import ROOT, MediaLayout
 from scenes.pipeline.audio import lay_sounds
+from scenes.pipeline.layout import ROOT, MediaLayout, shown
 from scenes.pipeline.media import atomic_path, concat_videos, file_record, probe, sealed
 from scenes.pipeline.publish import clean_stale, stage_sections, swap_in
-from scenes.pipeline.run import run_worker, stop_all
+from scenes.pipeline.run import stop_all
 from scenes.pipeline.quality import QUALITIES
-from scenes.pipeline.stamp import WORKER_ENV, check_beat, settings_record
+from scenes.pipeline.stamp import WORKER_ENV, check_beat, installed_versions, settings_record
+from scenes.pipeline.executors import Executor, LocalExecutor
+from scenes.pipeline.travel import TravelError
+from scenes.pipeline.unit import UNIT_LOG, land_voice, render_unit
 
 __all__ = [
     "ROOT",
@@ -96,11 +97,13 @@ def _sections(info: dict) -> list[BlockRecord]:
 
 def render_one(beat: Beat, layout: MediaLayout, force: bool = False,
                checked: tuple[dict | None, str] | None = None,
-               report: Callable[[str], None] = lambda line: None) -> BeatResult:
+               report: Callable[[str], None] = lambda line: None, executor: Executor | None = None) -> BeatResult:
     """Render ``beat`` in its own manim process and publish its MP4 and captions.
 
     Unless ``force``, a beat that :func:`check_beat` finds up to date is
     reused (``checked`` is that check's result, if the caller made it).
+    The render is a unit (:func:`scenes.pipeline.unit.render_unit`) run by
+    ``executor`` (default: here, see :mod:`scenes.pipeline.executors`).
     """
     key = beat.fingerprint(layout.quality)
     video, captions = layout.video(beat), layout.captions(beat)
@@ -112,13 +115,13 @@ def render_one(beat: Beat, layout: MediaLayout, force: bool = False,
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        return _render_and_publish(beat, layout, staging, key, reason, report)
+        return _render_and_publish(beat, layout, staging, key, reason, report, executor or LocalExecutor())
     finally:  # rendered, failed or refused by the disk: the staging folder goes (a kill leaves it to clean_stale)
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str, reason: str,
-                        report: Callable[[str], None]) -> BeatResult:
+                        report: Callable[[str], None], executor: Executor) -> BeatResult:
     quality = layout.quality
     video, captions = layout.video(beat), layout.captions(beat)
     stamp_file, folder, log = layout.stamp(beat), layout.sections(beat), layout.log(beat)
@@ -130,15 +133,30 @@ def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str
     refuse_foreign(layout.beats, [video.name, captions.name, *in_folder], owned)
     log.parent.mkdir(parents=True, exist_ok=True)
     # The worker takes the scene's file, so scenes from outside scenes/ render too.
-    cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(beat.file), beat.name, quality,
-           str(staging), str(inside(layout.media, layout.tex(beat)))]
+    inside(layout.media, layout.tex(beat))
     started = time.perf_counter()
-    code = run_worker(cmd, log, lambda line: report(f"  {beat.slug}: {line}"))
+    try:
+        ran = executor.run(render_unit, staging, layout.tex_root, shown(beat.file), beat.name, quality,
+                           status=lambda line: report(f"  {beat.slug}: {line}"))
+    except TravelError as e:
+        raise BuildError(f"beat {beat.slug} ({beat.name}): {e}") from None
     wall = time.perf_counter() - started
-    facts = _worker_facts(log)
-    produced = Path(facts["video"]) if facts else None
-    if code != 0 or produced is None or not produced.exists():
+    shutil.copyfile(staging / UNIT_LOG, log)
+    facts = ran["facts"]
+    produced = staging / facts["video"] if facts else None
+    if ran["returncode"] != 0 or produced is None or not produced.exists():
         raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
+    if ran["versions"] != installed_versions():
+        raise BuildError(f"beat {beat.slug} ({beat.name}) was rendered with {ran['versions']} where it ran, "
+                         f"this machine has {installed_versions()}: install the same versions on every worker")
+    if facts.get("sections"):
+        facts["sections"] = str(staging / facts["sections"])
+    if "ran_on" in ran:
+        facts["ran_on"] = ran["ran_on"]
+    try:
+        land_voice(staging / "voice", [*(facts.get("sources") or []), *(facts.get("sounds") or [])])
+    except TravelError as e:
+        raise BuildError(f"beat {beat.slug} ({beat.name}): {e}") from None
     (video.parent).mkdir(parents=True, exist_ok=True)
     lay_soundtrack(produced, facts)
     srt_file = produced.with_suffix(".srt")
@@ -179,17 +197,9 @@ def lay_soundtrack(video: Path, facts: dict) -> None:
     in an earlier unit) gets the same sound, sample for sample, as the beat
     rendered whole.
     """
-    sounds = [(s["path"], s["start"], s["gain"]) for s in facts.get("sounds") or []]
+    sounds = [(ROOT / s["path"], s["start"], s["gain"]) for s in facts.get("sounds") or []]
     if sounds:
         concat_videos([video], video, audio=lay_sounds(sounds))
-
-
-def _worker_facts(log: Path) -> dict | None:
-    """The facts line the worker prints last, if it got that far."""
-    for line in reversed(log.read_text(errors="replace").splitlines()):
-        if line.startswith("WORKER "):
-            return json.loads(line[len("WORKER "):])
-    return None
 
 
 def _last_error(log: Path) -> str:
@@ -215,8 +225,12 @@ def render_beats(
     media: Path | None = None,
     force: bool = False,
     report: Callable[[str], None] = print,
+    executor: Executor | None = None,
 ) -> list[BeatResult]:
     """Render ``chosen`` beats, ``jobs`` at a time; publish each as it finishes.
+
+    ``executor`` runs each render (default: processes on this machine; see
+    :mod:`scenes.pipeline.executors`), with ``jobs`` defaulting to its choice.
 
     A beat that fails does not stop the others; after all have run, a
     :class:`BuildError` is raised naming every failed beat and its error.
@@ -229,7 +243,8 @@ def render_beats(
     check_quality(quality)
     layout = MediaLayout.of(quality, media)
     inside(layout.media, layout.out)
-    jobs = jobs or os.cpu_count() or 1
+    executor = executor or LocalExecutor()
+    jobs = jobs or executor.default_jobs(len(chosen))
     results: dict[int, BeatResult] = {}
     failures: list[str] = []
     with layout.lock(report), ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -243,7 +258,8 @@ def render_beats(
             check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
         if removed := clean_stale(quality, layout.media):
             report(f"removed {removed} leftover(s) of an interrupted run")
-        futures = {pool.submit(render_one, b, layout, force, checked[b.order], report): b for b in chosen}
+        futures = {pool.submit(render_one, b, layout, force, checked[b.order], report, executor): b
+                   for b in chosen}
         try:
             _collect(futures, results, failures, report)
         except BaseException:  # a full or read-only disk, Ctrl-C: stop every render, say so

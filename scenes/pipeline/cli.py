@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import json
 import sys
 from pathlib import Path
@@ -30,8 +31,9 @@ import av.error
 from scenes.pipeline.bench import add_bench_parser
 from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, render_beats, select_beats
 from scenes.pipeline.layout import MediaLayout
-from scenes.pipeline.options import (BEATS, FORCE, JOBS, LECTURE, LESSON_AND_VOICE, MEDIA, file_in_the_way,
-                                     media_folder, quality_option, settings_from_args)
+from scenes.pipeline.executors import Executor, executor_from_spec
+from scenes.pipeline.options import (BEATS, EXECUTOR, FORCE, JOBS, LECTURE, LESSON_AND_VOICE, MEDIA, SUMMARY,
+                                     file_in_the_way, media_folder, quality_option, settings_from_args)
 from scenes.pipeline.quality import QUALITIES
 from neuron.checks import safe_name
 from scenes.files import atomic_path, inside
@@ -105,7 +107,8 @@ def choose(args: argparse.Namespace) -> Choice:
 
         variant = variant_from_environment(settings.to_env())  # as every render will read it
         Voice.from_string(settings.voice)
-        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else ""))
+        folder = safe_name("lesson variant", variant.name + ("+burned-captions" if settings.burn else "")
+                           + ("+no-checkpoints" if settings.checkpoints == "none" else ""))
         media = getattr(args, "media", None)
         if folder != "default":
             root = media or ROOT / "media"
@@ -124,8 +127,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"Rendering {len(chosen)} beat(s) at {quality} quality ({QUALITIES[quality]}), "
           f"{args.jobs or 'one per core'} at a time; lesson {choice.variant}, voice {choice.voice} ...", flush=True)
     started = time.perf_counter()
-    results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
-                           report=lambda line: print(line, flush=True))
+    with _executor(args) as executor:
+        results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
+                               report=lambda line: print(line, flush=True), executor=executor)
+    _summarise(args, f"render at {quality}", results, started)
     print("\nWrote:")
     for r in results:
         print(f"  {_rel(r.video):<40} {r.duration:6.1f} s  {_size(r.video):>8}   + {r.captions.name}")
@@ -164,10 +169,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from scenes.pipeline.export import export
 
     args.media = choose(args).media
+    if args.mastery_score is not None:
+        from scenes.pipeline.scorm import MASTERY_ENV
+
+        os.environ[MASTERY_ENV] = args.mastery_score
     select_beats(args.beats, lecture=args.lecture)  # raises before anything is written
     started = time.perf_counter()
-    manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs, lecture=args.lecture,
-                      report=lambda line: print(line, flush=True))
+    with _executor(args) as executor:
+        manifest = export(args.quality, args.beats, media=args.media, jobs=args.jobs, lecture=args.lecture,
+                          report=lambda line: print(line, flush=True), executor=executor)
     entries = [*manifest["clips"], *([manifest["lecture"]] if manifest["lecture"] else [])]
     folder = MediaLayout.of(args.quality, args.media).clips
     print(f"\n{len(entries)} clip(s) in {_rel(folder)}/ "
@@ -181,8 +191,52 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     args.media = choose(args).media
     started = time.perf_counter()
-    sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True))
+    results: list = []
+    sheet = preview(media=args.media, jobs=args.jobs, report=lambda line: print(line, flush=True), results=results)
+    _summarise(args, "low-quality preview", results, started, sheet=sheet)
     print(f"\nWrote {_rel(sheet)} in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
+def _executor(args: argparse.Namespace) -> Executor:
+    """The executor ``--executor`` names (one line and exit 2 for a bad value or a missing engine)."""
+    try:
+        return executor_from_spec(args.executor)
+    except (ValueError, RuntimeError, ConnectionError) as e:
+        raise BuildError(str(e)) from None
+
+
+def _summarise(args: argparse.Namespace, title: str, results: list, started: float, sheet: Path | None = None
+               ) -> None:
+    """With ``--summary FILE``: append the run's Markdown report (see :mod:`scenes.pipeline.summary`)."""
+    if getattr(args, "summary", None) is None:
+        return
+    from scenes.pipeline.summary import append_summary, summary_markdown
+
+    append_summary(args.summary, summary_markdown(title, results, time.perf_counter() - started, sheet=sheet,
+                                                  artifact=args.artifact or ""))
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Verify the parts (media folders from other machines) against this checkout, then publish them here."""
+    from scenes.pipeline.merge import merge_parts
+
+    base = args.media or ROOT / "media"
+    dest = choose(args).media or base
+    chosen = select_beats(args.beats, lecture=args.lecture)
+    merged = merge_parts(args.parts, chosen, args.quality, media=dest, layout=dest.relative_to(base) / args.quality,
+                         complete=not args.beats, report=lambda line: print(line, flush=True))
+    print(f"\nMerged {len(merged)} beat(s) from {len(args.parts)} part(s) into "
+          f"{_rel(MediaLayout.of(args.quality, dest).beats)}/.")
+    return 0
+
+
+def cmd_beats(args: argparse.Namespace) -> int:
+    """Print the lecture's beats: one JSON line (``--json``, for a CI matrix) or one per line."""
+    from scenes.pipeline.summary import beats_json
+
+    chosen = select_beats(None, lecture=args.lecture)
+    print(beats_json(chosen) if args.json else "\n".join(f"{b.slug}\t{b.name}\t{b.title}" for b in chosen))
     return 0
 
 
@@ -199,6 +253,14 @@ def cmd_script(args: argparse.Namespace) -> int:
     return 0
 
 
+def mastery(text: str) -> str:
+    """argparse type for ``--mastery-score``: a whole percent 0-100, or ``none``."""
+    value = text.strip().lower()
+    if value != "none" and not (value.isdigit() and 0 <= int(value) <= 100):
+        raise argparse.ArgumentTypeError(f"must be a whole percent 0-100 or none, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m scenes", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -206,16 +268,30 @@ def build_parser() -> argparse.ArgumentParser:
     quality = quality_option()
 
     render = sub.add_parser("render", help="render every beat, then assemble the lecture",
-                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, FORCE, MEDIA, LECTURE])
+                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, FORCE, MEDIA, LECTURE, EXECUTOR,
+                                     SUMMARY])
     render.set_defaults(func=cmd_render)
 
     export = sub.add_parser("export", help="render, then write clips, slides, transcript, manifest and gallery",
-                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, MEDIA, LECTURE])
+                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, MEDIA, LECTURE, EXECUTOR])
+    export.add_argument("--mastery-score", type=mastery, default=None, metavar="PERCENT",
+                        help="the SCORM packages' mastery score, 0-100 (percent of checkpoints right), "
+                             "or none (default: 80)")
     export.set_defaults(func=cmd_export)
 
     preview = sub.add_parser("preview", help="render every beat at low quality and draw a contact sheet",
-                             parents=[LESSON_AND_VOICE, JOBS, MEDIA])
+                             parents=[LESSON_AND_VOICE, JOBS, MEDIA, SUMMARY])
     preview.set_defaults(func=cmd_preview)
+
+    merge = sub.add_parser("merge", help="join media folders rendered elsewhere, verified against this checkout",
+                           parents=[LESSON_AND_VOICE, quality, BEATS, MEDIA, LECTURE])
+    merge.add_argument("parts", nargs="+", type=Path, metavar="DIR",
+                       help="a media folder another machine rendered into (DIR/<quality>/beats/...)")
+    merge.set_defaults(func=cmd_merge)
+
+    listing = sub.add_parser("beats", help="list the lecture's beats (--json: for a CI matrix)", parents=[LECTURE])
+    listing.add_argument("--json", action="store_true", help="one line of JSON: order, slug, name, title per beat")
+    listing.set_defaults(func=cmd_beats)
 
     script = sub.add_parser("script", help="write the recording script for narrating in your own voice",
                             parents=[LESSON_AND_VOICE, BEATS, LECTURE, MEDIA])

@@ -21,7 +21,9 @@ from pathlib import Path
 
 from scenes.block import BlockRecord
 from scenes.pipeline.build import BeatResult, assemble_lecture, beats, check_quality, render_beats, select_beats
+from scenes.pipeline.executors import Executor
 from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign
+from scenes.pipeline import scorm as _scorm  # noqa: F401  (registers the SCORM packages as formats)
 from scenes.pipeline.formats import FORMATS, SETTINGS, ClipSource, Job
 from scenes.pipeline.gallery import write_gallery
 from scenes.pipeline.layout import MediaLayout, folder_lock
@@ -296,8 +298,11 @@ def export(
     force: bool = False,
     lecture: str | None = None,
     report: Callable[[str], None] = print,
+    executor: Executor | None = None,
 ) -> dict:
     """Render (what is not up to date), then export clips, manifest and gallery.
+
+    ``executor`` runs the renders (see :mod:`scenes.pipeline.executors`; default: this machine).
 
     With ``names`` only those beats are rendered and exported, and the
     lecture is not assembled; the lecture and the other beats stay in the
@@ -311,7 +316,7 @@ def export(
     """
     check_quality(quality)
     chosen = select_beats(names, lecture=lecture)
-    results = render_beats(chosen, quality, jobs=jobs, media=media, force=force, report=report)
+    results = render_beats(chosen, quality, jobs=jobs, media=media, force=force, report=report, executor=executor)
     return export_results(results, quality, media=media, lecture=not names, scenes=lecture, report=report)
 
 

@@ -25,6 +25,7 @@ from scenes.files import sha256_file
 from scenes.pipeline.chapters import chapters_vtt, with_chapters
 from scenes.pipeline.errors import BuildError
 from scenes.pipeline.media import VideoInfo, atomic_path, probe, read_srt, srt_to_vtt
+from scenes.pipeline.questions import checkpoints_vtt, lecture_checkpoints
 from scenes.pipeline.slides import write_pptx, write_slides_html
 from scenes.pipeline.transcript import write_transcript
 from scenes.pipeline.writers import (GIF_FPS, GIF_WIDTH, POSTER_FRACTIONS, VP9_OPTIONS, concat_webm, frames_at, ink,
@@ -224,6 +225,11 @@ class Format:
             raise BuildError(f"unknown format {name!r}; known: {', '.join(cls.registry)}") from None
 
     @classmethod
+    def fingerprint(cls) -> Any:
+        """What of this format goes into every clip's key: its :attr:`version` (and any setting it reads)."""
+        return cls.version
+
+    @classmethod
     def applies(cls, src: ClipSource) -> bool:
         """Whether ``src`` gets a file in this format."""
         return src.kind in cls.kinds
@@ -369,6 +375,24 @@ class TranscriptPage(NarratedLectureFormat):
         return {"paragraphs": len(paragraphs)}
 
 
+class Checkpoints(NarratedLectureFormat):
+    """The lecture's checkpoints as a WebVTT ``kind="metadata"`` track (JSON cues), beside captions and chapters."""
+
+    name, suffix, label, media_type = "checkpoints", ".checkpoints.vtt", "Checkpoints", "text/vtt"
+    role = "checkpoints"
+
+    @classmethod
+    def applies(cls, src: ClipSource) -> bool:
+        return super().applies(src) and any(s.checkpoint for s in src.sections)
+
+    @classmethod
+    def write(cls, job: Job) -> dict[str, Any]:
+        found = lecture_checkpoints(job.src.sections)
+        with _publish(job.path("checkpoints")) as tmp:
+            tmp.write_text(checkpoints_vtt(found), encoding="utf-8")
+        return {"checkpoints": len(found)}
+
+
 class SlidesHTML(NarratedLectureFormat):
     """Live slides: one self-contained page, a stop at every narrated block, the narration as notes."""
 
@@ -406,4 +430,5 @@ def with_role(entry: dict, role: str) -> list[tuple[type[Format], dict]]:
 
 def format_versions() -> dict[str, int]:
     """Each format's version (part of every clip's key)."""
-    return {name: fmt.version for name, fmt in FORMATS.items()}
+    return {name: fmt.fingerprint() for name, fmt in FORMATS.items()}
+

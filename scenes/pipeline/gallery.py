@@ -23,6 +23,7 @@ from scenes.pipeline.formats import FORMATS, with_role
 from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import read_srt
 from scenes.pipeline.page import CSS_VARIABLES, clock, script_json, write_page
+from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, cue_text, read_checkpoints_vtt
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
 
@@ -167,6 +168,12 @@ def _captions_json(folder: Path, manifest: dict) -> str:
                     "vtt": chapters["name"],
                     "cues": [[c["start"], round(c["start"] + c["duration"], 3), c["title"]] for c in entry["chapters"]],
                 }
+            if (checkpoints := _one(entry, "checkpoints")) is not None:
+                found = read_checkpoints_vtt(folder / checkpoints["name"])
+                data[entry["slug"]]["checkpoints"] = {
+                    "vtt": checkpoints["name"], "list": found,
+                    "cues": [[c["time"], c["end"], cue_text(c)] for c in found],
+                }
     # "</" would end the script element; JSON allows "<\/".
     return script_json(data)
 
@@ -200,9 +207,9 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta name="color-scheme" content="dark"><link rel="icon" href="data:,"><title>{escape(manifest["title"])} · clips</title>'
-        f"<style>{CSS}</style></head><body>{''.join(parts)}"
+        f"<style>{CSS}{QUIZ_CSS}</style></head><body>{''.join(parts)}"
         f'<script type="application/json" id="captions">{captions_json}</script>'
-        f"<script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
+        f"<script>{QUIZ_JS}</script><script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
     )
 
 
@@ -294,6 +301,10 @@ JS = """
     if (!clip) continue;
     if (clip.cues.length) addTrack(video, clip, "captions", "English", "showing");
     if (clip.chapters) addTrack(video, clip.chapters, "chapters", "Chapters", "hidden");
+    if (clip.checkpoints) {  // a metadata track beside captions and chapters; the quiz pauses at each
+      addTrack(video, clip.checkpoints, "metadata", "Checkpoints", "hidden");
+      window.LectureQuiz.attach(video, clip.checkpoints.list);
+    }
   }
 
   for (const button of document.querySelectorAll("button.link")) {

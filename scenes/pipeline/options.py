@@ -13,11 +13,13 @@ import argparse
 from pathlib import Path
 
 from scenes.pipeline.errors import BuildError
+from scenes.pipeline.executors import EXECUTOR_HELP
 from scenes.pipeline.layout import ROOT
 from scenes.pipeline.quality import QUALITY_NAMES
-from scenes.settings import CAPTION_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
+from scenes.settings import CAPTION_MODES, CHECKPOINT_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
 
 __all__ = ["positive_int", "seconds", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "MEDIA",
+           "EXECUTOR", "SUMMARY",
            "LECTURE", "FORCE", "LESSON_AND_VOICE", "settings_from_args"]
 
 
@@ -98,6 +100,12 @@ LECTURE = _group(lambda p: p.add_argument(
     "--lecture", default=None, metavar="MODULE[:LIST]",
     help="take the scenes from this module or .py file (default: scenes.lecture:SCENES_IN_ORDER)"))
 #: ``--force``: render even what is up to date.
+EXECUTOR = _group(lambda p: p.add_argument("--executor", default=None, metavar="local|ray|ray=ADDRESS",
+                                           help=EXECUTOR_HELP))
+SUMMARY = _group(lambda p: (p.add_argument("--summary", type=Path, default=None, metavar="FILE",
+                                           help="append a Markdown report of the run (e.g. $GITHUB_STEP_SUMMARY)"),
+                            p.add_argument("--artifact", default=None, metavar="NAME",
+                                           help="the CI artifact that holds the files, named in the summary")))
 FORCE = _group(lambda p: p.add_argument("--force", action="store_true", help="render even beats that are up to date"))
 
 
@@ -115,6 +123,8 @@ def _lesson_and_voice(common: argparse.ArgumentParser) -> None:
                        help="your own recordings, one file per block named by its id (see: script)")
     voice.add_argument("--captions", choices=CAPTION_MODES, default="sidecar",
                        help="burn: also draw the captions into the picture (own folder)")
+    voice.add_argument("--checkpoints", choices=CHECKPOINT_MODES, default="card",
+                       help="none: leave the 'pause and think' question cards out of the film (own folder)")
     voice.add_argument("--voice-cache", metavar="FOLDER", type=media_folder, default=None,
                        help="where synthesised audio is kept (default: <media>/voice)")
     voice.add_argument("--voice-timeout", metavar="SECONDS", type=seconds, default=None,
@@ -158,7 +168,8 @@ def settings_from_args(args: argparse.Namespace, inherited: Settings | None = No
     return Settings(lesson=lesson, overrides=overrides, voice=_voice_spec(args, inherited.voice),
                     captions=getattr(args, "captions", None) or "sidecar", voice_cache=Path(cache).resolve(),
                     voice_timeout=inherited.voice_timeout if timeout is None else timeout,
-                    long_audio=bool(getattr(args, "allow_long_audio", False)) or inherited.long_audio)
+                    long_audio=bool(getattr(args, "allow_long_audio", False)) or inherited.long_audio,
+                    checkpoints=getattr(args, "checkpoints", None) or "card")
 
 
 def _voice_spec(args: argparse.Namespace, inherited: str) -> str:

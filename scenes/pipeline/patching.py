@@ -1,6 +1,6 @@
 """Replace methods of Manim's classes for the time of a block, and put them back.
 
-The worker's layers (:mod:`scenes.pipeline.holds`, :mod:`scenes.pipeline.units`)
+The worker's layers (:mod:`scenes.pipeline.holds`, :mod:`scenes.pipeline.ranges`)
 change Manim only inside :func:`patched`, so nothing outlives the render.
 """
 

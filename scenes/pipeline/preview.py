@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scenes.pipeline.build import render_beats, select_beats
+from scenes.pipeline.build import BeatResult, render_beats, select_beats
 from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.writers import frames_at
 from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, clock, rgb
@@ -116,16 +116,21 @@ def preview(
     jobs: int | None = None,
     frames: int = 5,
     report: Callable[[str], None] = print,
+    results: list[BeatResult] | None = None,
 ) -> Path:
     """Render every beat at low quality, then write ``media/low/contact-sheet.png``.
+
+    ``results``, if given, receives every beat's :class:`BeatResult` (for a run summary).
 
     Raises
     ------
     BuildError
         If any beat fails to render (the others are still published).
     """
-    results = render_beats(select_beats(None), "low", jobs=jobs, media=media, report=report)
-    rows = [SheetRow(r.beat.order, r.beat.title, r.video, r.duration) for r in results]
+    done = render_beats(select_beats(None), "low", jobs=jobs, media=media, report=report)
+    if results is not None:
+        results.extend(done)
+    rows = [SheetRow(r.beat.order, r.beat.title, r.video, r.duration) for r in done]
     total = sum(r.duration for r in rows)
     sheet = contact_sheet(rows, frames=frames,
                           heading=f"{len(rows)} beats · {clock(total)} in all · low quality preview")

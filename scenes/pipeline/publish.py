@@ -59,7 +59,7 @@ def stage_sections(beat: Beat, layout: MediaLayout, staging: Path, movie: Path, 
         block = by_id.get(section["name"]) or BlockRecord(section["name"], beat.name, "")
         sections.append(BlockRecord(block.id, beat.name, block.text, block.spoken, round(start, 6),
                                     round(seconds, 6), section.get("type") == SectionType.LOOP.value, name,
-                                    beat.order, beat.title))
+                                    beat.order, beat.title, block.checkpoint))
         start += seconds
     return sections
 

@@ -33,7 +33,8 @@ def run_worker(cmd: Sequence[str], log: Path, status: Callable[[str], None]) -> 
     try:
         with open(log, "w") as log_file:
             proc = subprocess.Popen(list(cmd), cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                                    env={**os.environ, **WORKER_ENV, STATUS_FD_ENV: str(write)}, pass_fds=(write,))
+                                    env={**os.environ, **WORKER_ENV, STATUS_FD_ENV: str(write)}, pass_fds=(write,),
+                                    preexec_fn=_die_with_parent)
     finally:
         os.close(write)
     _LIVE.add(proc)
@@ -48,6 +49,17 @@ def run_worker(cmd: Sequence[str], log: Path, status: Callable[[str], None]) -> 
             raise
         finally:
             _LIVE.discard(proc)
+
+
+def _die_with_parent() -> None:
+    """In a render process: be killed when the process that started it dies (a lost cluster node)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def stop_worker(proc: subprocess.Popen) -> None:

@@ -30,6 +30,7 @@ import av
 from scenes.block import BlockRecord
 from scenes.pipeline.page import CSS_VARIABLES, rgb, write_page
 from scenes.pipeline.media import atomic_path, probe
+from scenes.pipeline.questions import question_html
 
 __all__ = ["write_slides_html", "render_slides_html", "write_pptx", "last_frame_png", "KEYS"]
 
@@ -40,6 +41,7 @@ KEYS = {
     "previous": ("←", "PageUp", "P"),
     "first / last": ("Home", "End"),
     "replay": ("R",),
+    "reveal the answer": ("A",),
     "speaker notes": ("S",),
     "full screen": ("F",),
 }
@@ -73,12 +75,38 @@ def _section(i: int, slide: BlockRecord, data: bytes, upcoming: BlockRecord | No
     )
 
 
+def _answer_text(cp: dict) -> str:
+    """The answer and why, for speaker notes."""
+    right = next(c for c in cp["choices"] if c["correct"])
+    return f"Answer: {right['id'].upper()}, {right['text']}. {right['feedback']}"
+
+
+def _question_section(i: int, slide: BlockRecord) -> str:
+    """A slide with the block's question (its checkpoint), the answer folded until ``A`` opens it."""
+    cp = slide.checkpoint
+    return (
+        f'<section class="slide question-slide" id="slide-{i}" data-chapter="{slide.chapter}" '
+        f'data-block="{escape(slide.id)}-question" data-title="{escape(slide.title)}" '
+        f'aria-roledescription="slide" aria-label="{i}: question">'
+        f'<div class="question-body">{question_html(cp, heading="h2")}<p class="reveal-hint">'
+        f'<kbd>A</kbd> reveals the answer</p></div>'
+        f'<aside class="notes" aria-label="Speaker notes"><h3><span class="num">{slide.chapter}</span>'
+        f'{escape(slide.title)} <small>slide {i}</small></h3>{_notes_html(_answer_text(cp))}</aside></section>'
+    )
+
+
 def render_slides_html(slides: Sequence[BlockRecord], title: str) -> str:
-    """The presentation's HTML, every slide's video read and inlined."""
+    """The presentation's HTML, every slide's video read and inlined; a question slide after a checkpoint's."""
     if not slides:
         raise ValueError("a presentation needs at least one slide")
-    sections = "".join(_section(i, s, Path(s.file).read_bytes(), slides[i] if i < len(slides) else None)
-                       for i, s in enumerate(slides, 1))
+    parts, n = [], 0
+    for k, s in enumerate(slides):
+        n += 1
+        parts.append(_section(n, s, Path(s.file).read_bytes(), slides[k + 1] if k + 1 < len(slides) else None))
+        if s.checkpoint:
+            n += 1
+            parts.append(_question_section(n, s))
+    sections = "".join(parts)
     keys = " · ".join(f"{' '.join(f'<kbd>{k}</kbd>' for k in ks)} {what}" for what, ks in KEYS.items())
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -110,7 +138,7 @@ def write_slides_html(slides: Sequence[BlockRecord], target: Path, title: str) -
         ``{"slides": count, "bytes": the page's size, "video_bytes": the videos' total size}``.
     """
     size = write_page(target, render_slides_html(slides, title))
-    return {"slides": len(slides), "bytes": size,
+    return {"slides": len(slides) + sum(bool(s.checkpoint) for s in slides), "bytes": size,
             "video_bytes": sum(os.stat(s.file).st_size for s in slides)}
 
 
@@ -122,6 +150,15 @@ html,body{margin:0;height:100%%;background:var(--bg);color:var(--text);overflow:
 #deck{position:fixed;inset:0 0 var(--bar) 0;background:var(--bg)}
 body.notes-on #deck{bottom:calc(var(--bar) + 32vh)}
 .slide{display:none;position:absolute;inset:0}
+.question-slide .question-body{position:absolute;inset:0;display:flex;flex-direction:column;justify-content:center;
+  padding:4vh 8vw;font-size:clamp(1rem,2.6vw,2rem)}
+.question-slide .checkpoint-lead{margin:0;font-size:.6em;text-transform:uppercase;letter-spacing:.08em;color:var(--accent)}
+.question-slide .checkpoint-question{margin:.4em 0;font-weight:600}
+.question-slide .checkpoint-choices{list-style:none;padding:0;display:grid;grid-template-columns:1fr 1fr;gap:.3em 2em}
+.question-slide .key{font-weight:700;color:var(--accent);margin-right:.4em}
+.question-slide details summary{cursor:pointer;color:var(--accent)}
+.question-slide details ul{font-size:.6em;color:var(--muted)}
+.question-slide .reveal-hint{font-size:.5em;color:var(--muted)}
 .slide.current{display:block}
 .slide video{display:block;width:100%%;height:100%%;object-fit:contain;background:var(--bg)}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);white-space:nowrap}
@@ -197,6 +234,7 @@ JS = r"""
   }
 
   function play(v) {
+    if (!v) return;
     const started = v.play();
     if (!started) return;
     started.then(() => { hint.hidden = true; }).catch(err => {
@@ -217,9 +255,11 @@ JS = r"""
     slides.forEach((_, k) => { if (Math.abs(k - i) > 1) unload(k); });
     const v = load(i);
     load(i + 1);
-    v.loop = slide.hasAttribute("data-loop");
-    v.currentTime = 0;
-    play(v);
+    if (v) {
+      v.loop = slide.hasAttribute("data-loop");
+      v.currentTime = 0;
+      play(v);
+    }
     const n = i + 1;
     where.innerHTML = "";
     const num = Object.assign(document.createElement("span"), {className: "num", textContent: slide.dataset.chapter});
@@ -241,6 +281,11 @@ JS = r"""
     notesButton.setAttribute("aria-pressed", String(on));
   }
 
+  function reveal() {  // a question slide: open its answer
+    const answer = slides[current].querySelector("details.checkpoint-answer");
+    if (answer) answer.open = true;
+  }
+
   function toggleFullscreen() {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     else document.documentElement.requestFullscreen().catch(() => {});
@@ -252,7 +297,7 @@ JS = r"""
     ArrowLeft: () => go(current - 1), PageUp: () => go(current - 1), p: () => go(current - 1),
     ArrowUp: () => go(current - 1), Backspace: () => go(current - 1),
     Home: () => go(0), End: () => go(slides.length - 1),
-    r: () => go(current), s: toggleNotes, f: toggleFullscreen,
+    r: () => go(current), s: toggleNotes, f: toggleFullscreen, a: reveal,
   };
 
   document.addEventListener("keydown", e => {
@@ -371,8 +416,26 @@ def write_pptx(slides: Sequence[BlockRecord], target: Path, title: str) -> dict:
         _play_on_entry(movie, slide.loop)
         movies += 1
         page.notes_slide.notes_text_frame.text = slide.text
+        if slide.checkpoint:  # the question, then the answer; the answer in both slides' notes
+            cp, answer = slide.checkpoint, _answer_text(slide.checkpoint)
+            choices = [f"{c['id'].upper()}   {c['text']}" for c in cp["choices"]]
+            for lines in ([cp["question"], *choices], [answer, *(f"{c['id'].upper()}: {c['feedback']}"
+                                                            for c in cp["choices"] if not c["correct"])]):
+                text_page = prs.slides.add_slide(blank)
+                text_page.background.fill.solid()
+                text_page.background.fill.fore_color.rgb = background
+                body = text_page.shapes.add_textbox(Emu(int(width * 0.06)), Emu(int(height * 0.1)),
+                                                    Emu(int(width * 0.88)), Emu(int(height * 0.8))).text_frame
+                body.word_wrap = True
+                for n, line in enumerate(lines):
+                    para = body.paragraphs[0] if n == 0 else body.add_paragraph()
+                    run = para.add_run()
+                    run.text = line
+                    run.font.size = Pt(28 if n == 0 else 22)
+                    run.font.color.rgb = RGBColor(*rgb("text")) if n == 0 else muted
+                text_page.notes_slide.notes_text_frame.text = answer
     with atomic_path(target) as tmp:
         prs.save(str(tmp))
         size = tmp.stat().st_size
-    return {"slides": len(slides), "movies": movies, "bytes": size,
+    return {"slides": len(prs.slides), "movies": movies, "bytes": size,
             "video_bytes": sum(os.stat(s.file).st_size for s in slides)}

@@ -26,7 +26,7 @@ from scenes.pipeline.layout import ROOT, BeatLike, MediaLayout, shown
 from scenes.pipeline.media import intact, verify
 from scenes.settings import Settings
 
-__all__ = ["VERSIONED", "WORKER_ENV", "fingerprint", "settings_record", "check_beat", "damage"]
+__all__ = ["VERSIONED", "WORKER_ENV", "fingerprint", "installed_versions", "settings_record", "check_beat", "damage"]
 
 #: Installed packages whose version can change a frame: part of every beat's key.
 VERSIONED = ("manim", "av", "numpy", "pycairo", "manimpango")
@@ -45,11 +45,9 @@ def fingerprint(beat: BeatLike, quality: str) -> str:
     return hashlib.sha256(json.dumps(settings_record(beat, quality), sort_keys=True).encode()).hexdigest()
 
 
-def settings_record(beat: BeatLike, quality: str) -> dict:
-    """What :func:`fingerprint` hashes, as written into the stamp."""
+def installed_versions() -> dict[str, str | None]:
+    """The installed version of each package in :data:`VERSIONED` (``None`` if it is not installed)."""
     from importlib.metadata import PackageNotFoundError, version
-
-    from scenes.pipeline.worker import OVERRIDES_ENV
 
     versions = {}
     for package in VERSIONED:
@@ -57,7 +55,14 @@ def settings_record(beat: BeatLike, quality: str) -> dict:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
-    return {"scene": [shown(beat.file), beat.name], "quality": quality, "versions": versions,
+    return versions
+
+
+def settings_record(beat: BeatLike, quality: str) -> dict:
+    """What :func:`fingerprint` hashes, as written into the stamp."""
+    from scenes.pipeline.worker import OVERRIDES_ENV
+
+    return {"scene": [shown(beat.file), beat.name], "quality": quality, "versions": installed_versions(),
             "manim.cfg": sha256_file(ROOT / "manim.cfg"), "worker env": WORKER_ENV,
             "overrides": os.environ.get(OVERRIDES_ENV, "").strip(), "settings": Settings.from_env().fingerprint(beat.name)}
 

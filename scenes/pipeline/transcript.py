@@ -19,6 +19,7 @@ from typing import Any
 from scenes.block import BlockRecord
 from scenes.pipeline.chapters import chapter_link, gallery_link, seconds_text
 from scenes.pipeline.page import CSS_VARIABLES, PALETTE, clock, write_page
+from scenes.pipeline.questions import question_html
 
 __all__ = ["render_transcript", "write_transcript"]
 
@@ -26,6 +27,10 @@ __all__ = ["render_transcript", "write_transcript"]
 def _paragraph(p: BlockRecord, video_href: str, gallery_href: str) -> str:
     start = float(p.start)
     at = clock(start)
+    if p.checkpoint:  # the question in place, its answer folded
+        return (f'<div class="para question" id="block-{escape(p.id)}" data-start="{seconds_text(start)}">'
+                f'<a class="at" href="{escape(gallery_link(start, page=gallery_href))}" '
+                f'title="Play the lecture from {at}">{at}</a>{question_html(p.checkpoint)}</div>')
     return (
         f'<p class="para" id="block-{escape(p.id)}" data-start="{seconds_text(start)}">'
         f'<a class="at" href="{escape(gallery_link(start, page=gallery_href))}" '
@@ -140,6 +145,14 @@ a{color:var(--accent)}
   padding:0 .5rem}
 .para .file:hover{color:var(--accent);border-color:var(--accent)}
 .para:target{background:var(--current);border-radius:6px}
+.question{grid-template-columns:3.6rem 1fr}
+.checkpoint{border:1px solid var(--accent);border-radius:8px;padding:.6rem .9rem}
+.checkpoint-lead{margin:0;font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:var(--accent)}
+.checkpoint-question{margin:.3rem 0;font-weight:600}
+.checkpoint-choices{list-style:none;margin:.2rem 0 .5rem;padding:0;display:flex;flex-wrap:wrap;gap:.4rem 1.4rem}
+.checkpoint .key{font-weight:700;color:var(--accent);margin-right:.3rem}
+.checkpoint-answer summary{cursor:pointer;color:var(--accent)}
+.checkpoint-answer ul{margin:.3rem 0;padding-left:1.2rem;color:var(--muted)}
 [hidden]{display:none!important}
 ::highlight(filter){background:%(accent)s;color:%(bg)s}
 footer{margin-top:3rem;color:var(--muted);font-size:.85rem}

@@ -26,9 +26,9 @@ Holds are made cheap (:mod:`scenes.pipeline.holds`): a frame that does not
 change is drawn and converted once (``LECTURE_HOLDS=off`` renders with Manim
 untouched, for comparisons).
 
-A worker may render one unit of the beat: :data:`~scenes.pipeline.units.UNIT_ENV`
+A worker may render one unit of the beat: :data:`~scenes.pipeline.ranges.RANGE_ENV`
 ``START,END`` renders only those animations (Manim's ``-n START,END``). The
-layer of :mod:`scenes.pipeline.units` makes every skipped play advance the
+layer of :mod:`scenes.pipeline.ranges` makes every skipped play advance the
 scene as a rendered one would, and records every sound the scene asks for
 (file, start, gain; in ``sounds`` of the facts), skipped or not, and where
 each section starts (``section_starts``: name, animation number, time).
@@ -63,7 +63,7 @@ from scenes.files import sha256_file
 from scenes.pipeline.holds import HOLDS_ENV, installed as holds_installed
 from scenes.pipeline.profile import profiled
 from scenes.pipeline.quality import QUALITIES
-from scenes.pipeline.units import UNIT_ENV, installed as units_installed, parse_unit
+from scenes.pipeline.ranges import RANGE_ENV, installed as ranges_installed, parse_range
 
 __all__ = [
     "OVERRIDES_ENV",
@@ -286,7 +286,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
     for key, value in overrides_from_env().items():
         config[key] = value
     config.media_dir = media_dir
-    unit = parse_unit(os.environ.get(UNIT_ENV, ""))
+    unit = parse_range(os.environ.get(RANGE_ENV, ""))
     if unit is not None:
         config.from_animation_number, config.upto_animation_number = unit
     _quote_concat_paths()
@@ -307,7 +307,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         scene_cls = getattr(module, scene_name)
         imported = time.perf_counter()
         with (holds_installed(enabled=os.environ.get(HOLDS_ENV, "on") != "off") as holds,
-              units_installed() as recorded, profiled() as clock):
+              ranges_installed() as recorded, profiled() as clock):
             scene = scene_cls()
             scene.render()
         wall = time.perf_counter() - imported
@@ -333,7 +333,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "sections": str(scene.renderer.file_writer.output_plan.section_index),
         "missing_recordings": list(getattr(scene, "missing_recordings", [])),
         "blocks": [b.record().to_json() for b in getattr(scene, "blocks", [])],
-        "unit": list(unit) if unit is not None else None,
+        "range": list(unit) if unit is not None else None,
         "plays": int(scene.renderer.num_plays),
         **recorded.as_dict(),
     }

@@ -13,7 +13,8 @@ from manim import RIGHT, UP, Circle, Create, Dot, FadeIn, Square
 from scenes.base import LectureScene
 from scenes.style import tex
 
-__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "Units", "SCENES_IN_ORDER", "KILL", "BROKEN"]
+__all__ = ["Tiny", "Other", "Slow", "Broken", "Holds", "Units", "Asks", "SCENES_IN_ORDER", "KILL", "BROKEN",
+           "ASKS"]
 
 
 class Tiny(LectureScene):
@@ -118,6 +119,18 @@ class Units(LectureScene):
             self.play(Create(Circle()), run_time=0.7)
 
 
+class Asks(LectureScene):
+    """A square, then a checkpoint: its card, read as a narrated block that carries the question."""
+
+    title = "Asks"
+
+    def construct(self) -> None:
+        with self.narrate("A square."):
+            self.play(FadeIn(Square()), run_time=1.2)
+        self.checkpoint("sigma-prime")
+
+
 SCENES_IN_ORDER = [Tiny, Other]
+ASKS = [Tiny, Asks]
 KILL = [Tiny, Slow]
 BROKEN = [Tiny, Broken, Other]

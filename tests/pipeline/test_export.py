@@ -335,8 +335,9 @@ def _open(browser, url: str):
 
 
 VIDEOS_READY = "[...document.querySelectorAll('video')].every(v => v.readyState >= 1 && v.duration > 0)"
+#: Every clip's captions are loaded; the lecture's chapters and (it asks checkpoints) its metadata track too.
 TRACKS_READY = """[...document.querySelectorAll('video')].every(v =>
-    v.textTracks.length === (v.id === 'video-lecture' ? 2 : 1)
+    v.textTracks.length === (v.id === 'video-lecture' ? 3 : 1)
     && [...v.textTracks].every(t => t.cues && t.cues.length > 0))"""
 VIDEO_FACTS = """[...document.querySelectorAll('video')].map(v => ({
     clip: v.dataset.clip, duration: v.duration, src: v.currentSrc,
@@ -356,8 +357,9 @@ def _check_page(page, exported, *, served: bool) -> None:
         assert f["duration"] == pytest.approx(entry["duration"], abs=0.5)
         assert f["cues"] == entry["files"]["vtt"]["cues"]
         assert html.unescape(f["first"]) == first_cue
-        # Served, the page loads the .vtt files (captions, and the lecture's chapters); from disk it inlines them.
-        assert f["trackElements"] == ((2 if f["clip"] == "lecture" else 1) if served else 0)
+        # Served, the page loads the .vtt files (captions, and the lecture's chapters and checkpoints);
+        # from disk it inlines them.
+        assert f["trackElements"] == ((3 if f["clip"] == "lecture" else 1) if served else 0)
 
 
 def _seek_by_chapter(page, exported) -> None:

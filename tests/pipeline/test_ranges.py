@@ -1,4 +1,4 @@
-"""A beat rendered as units equals the beat rendered whole (:mod:`scenes.pipeline.units`).
+"""A beat rendered as units equals the beat rendered whole (:mod:`scenes.pipeline.ranges`).
 
 The fixture beat :class:`~tests.pipeline.fixture_beats.Units` is rendered by
 the real worker, once whole and once as three units (animation ranges, one
@@ -25,7 +25,7 @@ import pytest
 from scenes.pipeline.audio import RATE, decode_audio, lay_sounds
 from scenes.pipeline.build import lay_soundtrack
 from scenes.pipeline.media import concat_videos
-from scenes.pipeline.units import UNIT_ENV
+from scenes.pipeline.ranges import RANGE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).with_name("fixture_beats.py")
@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("flite") is None
 
 def _work(media: Path, env: dict, unit: tuple[int, int] | None = None) -> dict:
     """Render :class:`Units` (or one unit of it) with the real worker; return its facts."""
-    env = {**env, UNIT_ENV: f"{unit[0]},{unit[1]}" if unit else ""}
+    env = {**env, RANGE_ENV: f"{unit[0]},{unit[1]}" if unit else ""}
     cmd = [sys.executable, "-m", "scenes.pipeline.worker", str(FIXTURE), "Units", "low", str(media),
            str(ROOT / "media" / ".tex" / "tests")]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -84,7 +84,7 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, list[dict],
 
 def test_units_join_into_the_whole_beat_frame_for_frame(renders) -> None:
     whole, units, tmp = renders
-    assert whole["plays"] >= 6 and [u["unit"] for u in units][1][0] == 1
+    assert whole["plays"] >= 6 and [u["range"] for u in units][1][0] == 1
     joined = tmp / "joined.mp4"
     concat_videos([u["video"] for u in units], joined)
     expected, got = _frames(Path(whole["video"])), _frames(joined)

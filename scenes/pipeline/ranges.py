@@ -29,7 +29,7 @@ name, animation number and time, so the build can cut a beat into units at
 block boundaries.
 
 The film never imports this module: the build's worker
-(:mod:`scenes.pipeline.worker`) installs it. ``tests/pipeline/test_units.py``
+(:mod:`scenes.pipeline.worker`) installs it. ``tests/pipeline/test_ranges.py``
 renders a beat whole and as units and compares decoded frames and sounds.
 """
 
@@ -42,10 +42,10 @@ from typing import Any
 
 from scenes.pipeline.patching import patched
 
-__all__ = ["UNIT_ENV", "Sound", "Section", "Recorded", "parse_unit", "installed"]
+__all__ = ["RANGE_ENV", "Sound", "Section", "Recorded", "parse_range", "installed"]
 
 #: Environment variable naming the unit a worker renders: ``START,END`` animation numbers (inclusive).
-UNIT_ENV = "LECTURE_UNIT"
+RANGE_ENV = "LECTURE_RANGE"
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Recorded:
         return {"sounds": [s.to_json() for s in self.sounds], "section_starts": [s.to_json() for s in self.sections]}
 
 
-def parse_unit(text: str) -> tuple[int, int] | None:
+def parse_range(text: str) -> tuple[int, int] | None:
     """``"START,END"`` as two animation numbers; ``None`` for an empty string (the whole beat).
 
     Raises
@@ -99,10 +99,10 @@ def parse_unit(text: str) -> tuple[int, int] | None:
         return None
     parts = text.split(",")
     if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-        raise ValueError(f"{UNIT_ENV} must be START,END (two whole numbers), got {text!r}")
+        raise ValueError(f"{RANGE_ENV} must be START,END (two whole numbers), got {text!r}")
     start, end = (int(p) for p in parts)
     if start > end:
-        raise ValueError(f"{UNIT_ENV}: START must not be after END, got {text!r}")
+        raise ValueError(f"{RANGE_ENV}: START must not be after END, got {text!r}")
     return start, end
 
 
