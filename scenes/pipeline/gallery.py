@@ -22,7 +22,7 @@ from scenes.pipeline.chapters import FRAGMENT_JS, gallery_link
 from scenes.pipeline.formats import FORMATS, with_role
 from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import read_srt
-from scenes.pipeline.page import CSS_VARIABLES, clock, script_json, write_page
+from scenes.pipeline.page import CSS_VARIABLES, TRACK_JS, clock, script_json, write_page
 from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, cue_text, read_checkpoints_vtt
 
 __all__ = ["render_gallery", "write_gallery", "embed_snippet", "gif_snippet"]
@@ -209,7 +209,7 @@ def render_gallery(manifest: dict, captions_json: str) -> str:
         f'<meta name="color-scheme" content="dark"><link rel="icon" href="data:,"><title>{escape(manifest["title"])} · clips</title>'
         f"<style>{CSS}{QUIZ_CSS}</style></head><body>{''.join(parts)}"
         f'<script type="application/json" id="captions">{captions_json}</script>'
-        f"<script>{QUIZ_JS}</script><script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
+        f"<script>{TRACK_JS}</script><script>{QUIZ_JS}</script><script>{JS}</script><script>{FRAGMENT_JS}</script></body></html>\n"
     )
 
 
@@ -276,33 +276,15 @@ JS = """
 (() => {
   "use strict";
   const captions = JSON.parse(document.getElementById("captions").textContent);
-  const served = location.protocol === "http:" || location.protocol === "https:";
-
-  function inlineTrack(video, cues, kind, label, mode) {
-    const track = video.addTextTrack(kind, label, "en");
-    for (const [start, end, text] of cues) track.addCue(new VTTCue(start, end, text));
-    track.mode = mode;
-  }
-
-  function fileTrack(video, track, kind, label, mode) {
-    const el = document.createElement("track");
-    Object.assign(el, {kind, label, srclang: "en", src: track.vtt, default: kind === "captions"});
-    el.addEventListener("error", () => { el.remove(); inlineTrack(video, track.cues, kind, label, mode); },
-                        {once: true});
-    video.appendChild(el);
-    el.track.mode = mode;
-  }
-
-  // From file:// a page may not load a .vtt: the same cues come inlined.
-  const addTrack = served ? fileTrack : (video, track, kind, label, mode) =>
-    inlineTrack(video, track.cues, kind, label, mode);
+  // addTrack (page.TRACK_JS): the .vtt when served; from file:// the same cues inlined.
+  const add = (video, track, kind, label, mode) => addTrack(video, kind, label, track.vtt, track.cues, mode);
   for (const video of document.querySelectorAll("video[data-clip]")) {
     const clip = captions[video.dataset.clip];
     if (!clip) continue;
-    if (clip.cues.length) addTrack(video, clip, "captions", "English", "showing");
-    if (clip.chapters) addTrack(video, clip.chapters, "chapters", "Chapters", "hidden");
+    if (clip.cues.length) add(video, clip, "captions", "English", "showing");
+    if (clip.chapters) add(video, clip.chapters, "chapters", "Chapters", "hidden");
     if (clip.checkpoints) {  // a metadata track beside captions and chapters; the quiz pauses at each
-      addTrack(video, clip.checkpoints, "metadata", "Checkpoints", "hidden");
+      add(video, clip.checkpoints, "metadata", "Checkpoints", "hidden");
       window.LectureQuiz.attach(video, clip.checkpoints.list);
     }
   }

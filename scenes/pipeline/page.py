@@ -14,7 +14,7 @@ from pathlib import Path
 from scenes.files import atomic_path
 from scenes.style import BACKGROUND, OUTPUT_COLOR
 
-__all__ = ["PAGE_BACKGROUND", "PAGE_ACCENT", "PALETTE", "CSS_VARIABLES", "rgb", "clock", "script_json", "write_page"]
+__all__ = ["TRACK_JS", "PAGE_BACKGROUND", "PAGE_ACCENT", "PALETTE", "CSS_VARIABLES", "rgb", "clock", "script_json", "write_page"]
 
 #: The page wears the lecture's background; its accent is the output's teal.
 PAGE_BACKGROUND = BACKGROUND.to_hex().lower()
@@ -77,3 +77,26 @@ def write_page(target: Path, html: str) -> int:
     with atomic_path(target) as tmp:
         tmp.write_text(html, encoding="utf-8")
         return tmp.stat().st_size
+
+
+#: The one way a page gives a video a text track (captions, chapters, checkpoints), for its own
+#: ``<script>`` before the page's: served over http(s), a ``<track>`` loading the ``.vtt`` file
+#: ``src``; opened from disk (where a page may not load a ``.vtt``), or if the file fails, the same
+#: ``cues`` (``[start, end, text]``) added inline.
+TRACK_JS = r"""
+function addTrack(video, kind, label, src, cues, mode) {
+  "use strict";
+  const inline = () => {
+    const track = video.addTextTrack(kind, label, "en");
+    for (const [start, end, text] of cues) track.addCue(new VTTCue(start, end, text));
+    track.mode = mode;
+  };
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  if (!served || !src) { inline(); return; }
+  const el = Object.assign(document.createElement("track"),
+                           {kind, label, srclang: "en", src, default: kind === "captions"});
+  el.addEventListener("error", () => { el.remove(); inline(); }, {once: true});
+  video.appendChild(el);
+  el.track.mode = mode;
+}
+"""

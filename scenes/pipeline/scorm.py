@@ -32,7 +32,7 @@ from scenes.pipeline.errors import BuildError
 from scenes.pipeline.formats import FORMATS, Job, NarratedLectureFormat
 from scenes.pipeline.writers import vtt_cues
 from scenes.pipeline.media import atomic_path
-from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, script_json
+from scenes.pipeline.page import PAGE_ACCENT, PAGE_BACKGROUND, TRACK_JS, script_json
 from scenes.pipeline.questions import QUIZ_CSS, QUIZ_JS, lecture_checkpoints
 
 __all__ = ["MASTERY_ENV", "DEFAULT_MASTERY", "mastery_score", "manifest_xml", "player_html", "write_package",
@@ -132,7 +132,7 @@ def player_html(version: str, title: str, data: dict[str, Any]) -> str:
         '<p id="lms-status" role="status"></p>'
         '<nav aria-label="Chapters"><ol id="chapters"></ol></nav></main>'
         f'<script type="application/json" id="lecture-data">{script_json({**data, "scorm": version})}</script>'
-        f"<script>{QUIZ_JS}</script><script>{PLAYER_JS}</script></body></html>\n"
+        f"<script>{TRACK_JS}</script><script>{QUIZ_JS}</script><script>{PLAYER_JS}</script></body></html>\n"
     )
 
 
@@ -356,25 +356,13 @@ PLAYER_JS = r"""
   window.addEventListener("pagehide", leave);
   window.addEventListener("beforeunload", leave);
 
-  // Captions, chapters and checkpoints: the package's .vtt files when served, inline cues from disk.
-  const served = location.protocol === "http:" || location.protocol === "https:";
+  // Captions, chapters and checkpoints (addTrack, page.TRACK_JS): the .vtt files when served, inline from disk.
   const kinds = {captions: ["captions", "English", data.captions, "showing"],
                  chapters: ["chapters", "Chapters", data.chapters, "hidden"],
                  metadata: ["metadata", "Checkpoints",
                             checkpoints.map(c => [c.time, c.end, JSON.stringify(c)]), "hidden"]};
   for (const [key, [kind, label, cues, mode]] of Object.entries(kinds)) {
-    if (!data.tracks[key]) continue;
-    const inline = () => {
-      const track = video.addTextTrack(kind, label, "en");
-      for (const [start, end, text] of cues) track.addCue(new VTTCue(start, end, text));
-      track.mode = mode;
-    };
-    if (!served) { inline(); continue; }
-    const el = Object.assign(document.createElement("track"), {kind, label, srclang: "en", src: data.tracks[key],
-                                                               default: kind === "captions"});
-    el.addEventListener("error", () => { el.remove(); inline(); }, {once: true});
-    video.appendChild(el);
-    el.track.mode = mode;
+    if (data.tracks[key]) addTrack(video, kind, label, data.tracks[key], cues, mode);
   }
   const list = document.getElementById("chapters");
   for (const [start, , title] of data.chapters) {
