@@ -31,11 +31,10 @@ lock (``media/<quality>/.lock``) instead of clobbering the first.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from scenes.block import BlockRecord
@@ -43,18 +42,28 @@ from scenes.files import inside
 from scenes.pipeline.assemble import assemble_lecture
 from scenes.pipeline.beats import (LECTURE, SYSTEM_TOOLS, Beat, BeatResult, beats, check_quality, check_system,
                                    select_beats)
-from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign, stamp_files
+from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign
 from scenes.pipeline.errors import BuildError
 from scenes.pipeline.audio import lay_sounds
-from scenes.pipeline.layout import ROOT, MediaLayout, shown
-from scenes.pipeline.media import atomic_path, concat_videos, file_record, probe, sealed
-from scenes.pipeline.publish import clean_stale, stage_sections, swap_in
-from scenes.pipeline.run import stop_all
-from scenes.pipeline.quality import QUALITIES
-from scenes.pipeline.stamp import WORKER_ENV, check_beat, installed_versions, settings_record
 from scenes.pipeline.executors import Executor, LocalExecutor
+from scenes.pipeline.joined import CutMismatch, Job, last_error, publish_beat
+from scenes.pipeline.layout import ROOT, MediaLayout, shown
+from scenes.pipeline.media import concat_videos
+from scenes.pipeline.plan import BeatPlan, plan_beat, read_stamp
+from scenes.pipeline.publish import clean_stale
+from scenes.pipeline.quality import QUALITIES
+from scenes.pipeline.run import stop_all
+from scenes.pipeline.stamp import WORKER_ENV, check_beat
 from scenes.pipeline.travel import TravelError
-from scenes.pipeline.unit import UNIT_LOG, land_voice, render_unit
+from scenes.pipeline.unit import UNIT_LOG, render_unit
+from scenes.pipeline.units import TO_END, Cut
+
+#: The shortest unit the build cuts by itself (seconds of video): each unit starts a process and replays
+#: the beat's logic up to its first block, which a shorter unit would not earn back.
+MIN_UNIT_SECONDS = 20.0
+
+#: The number of a beat's dry pass among its units: every play skipped (its logic run, nothing drawn).
+DRY = -1
 
 __all__ = [
     "ROOT",
@@ -64,7 +73,8 @@ __all__ = [
     "select_beats",
     "check_quality",
     "render_beats",
-    "render_one",
+    "auto_unit_seconds",
+    "MIN_UNIT_SECONDS",
     "lay_soundtrack",
     "assemble_lecture",
     "BuildError",
@@ -95,98 +105,29 @@ def _sections(info: dict) -> list[BlockRecord]:
         return []
 
 
-def render_one(beat: Beat, layout: MediaLayout, force: bool = False,
-               checked: tuple[dict | None, str] | None = None,
-               report: Callable[[str], None] = lambda line: None, executor: Executor | None = None) -> BeatResult:
-    """Render ``beat`` in its own manim process and publish its MP4 and captions.
+def _reused(beat: Beat, layout: MediaLayout, info: dict) -> BeatResult:
+    """The result of a beat found up to date."""
+    return BeatResult(beat, layout.video(beat), layout.captions(beat), info["duration"], 0.0, rendered=False,
+                      facts=info.get("worker"), sections=_sections(info), files=info.get("files"))
 
-    Unless ``force``, a beat that :func:`check_beat` finds up to date is
-    reused (``checked`` is that check's result, if the caller made it).
-    The render is a unit (:func:`scenes.pipeline.unit.render_unit`) run by
-    ``executor`` (default: here, see :mod:`scenes.pipeline.executors`).
-    """
-    key = beat.fingerprint(layout.quality)
-    video, captions = layout.video(beat), layout.captions(beat)
-    info, reason = (None, "forced") if force else (checked or check_beat(layout, beat, key))
-    if info is not None:
-        return BeatResult(beat, video, captions, info["duration"], 0.0, rendered=False, facts=info.get("worker"),
-                          sections=_sections(info), files=info.get("files"))
-    staging = inside(layout.media, layout.staging(beat))
+
+def _render_unit(job: Job, n: int, layout: MediaLayout, executor: Executor, report: Callable[[str], None]) -> None:
+    """Render unit ``n`` of ``job`` into its own staging folder (by ``executor``); keep what it returned."""
+    beat, cuts = job.plan.beat, job.plan.cuts
+    staging = job.unit_staging(n)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    if job.started is None:
+        job.started = time.perf_counter()
+    label = beat.slug if len(cuts) == 1 else f"{beat.slug} [unit {n + 1}/{len(cuts)}]"
+    plays = "" if job.plan.whole else cuts[n].range
+    if n == DRY:
+        label, plays = f"{beat.slug} [dry pass]", f"{TO_END},{TO_END}"
     try:
-        return _render_and_publish(beat, layout, staging, key, reason, report, executor or LocalExecutor())
-    finally:  # rendered, failed or refused by the disk: the staging folder goes (a kill leaves it to clean_stale)
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _render_and_publish(beat: Beat, layout: MediaLayout, staging: Path, key: str, reason: str,
-                        report: Callable[[str], None], executor: Executor) -> BeatResult:
-    quality = layout.quality
-    video, captions = layout.video(beat), layout.captions(beat)
-    stamp_file, folder, log = layout.stamp(beat), layout.sections(beat), layout.log(beat)
-    for path in (video, captions, stamp_file, folder, log.parent):
-        inside(layout.media, path)
-    # Nothing of the user's is replaced: every name about to be written must be the build's own.
-    owned = claimed(stamp_file, stamp_files)
-    in_folder = [f"{folder.name}/{p.name}" for p in folder.iterdir()] if folder.is_dir() else []
-    refuse_foreign(layout.beats, [video.name, captions.name, *in_folder], owned)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    # The worker takes the scene's file, so scenes from outside scenes/ render too.
-    inside(layout.media, layout.tex(beat))
-    started = time.perf_counter()
-    try:
-        ran = executor.run(render_unit, staging, layout.tex_root, shown(beat.file), beat.name, quality,
-                           status=lambda line: report(f"  {beat.slug}: {line}"))
+        job.ran[n] = executor.run(render_unit, staging, layout.tex_root, shown(beat.file), beat.name, layout.quality,
+                                  plays, status=lambda line: report(f"  {label}: {line}"))
     except TravelError as e:
         raise BuildError(f"beat {beat.slug} ({beat.name}): {e}") from None
-    wall = time.perf_counter() - started
-    shutil.copyfile(staging / UNIT_LOG, log)
-    facts = ran["facts"]
-    produced = staging / facts["video"] if facts else None
-    if ran["returncode"] != 0 or produced is None or not produced.exists():
-        raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render: {_last_error(log)} (full log: {log})")
-    if ran["versions"] != installed_versions():
-        raise BuildError(f"beat {beat.slug} ({beat.name}) was rendered with {ran['versions']} where it ran, "
-                         f"this machine has {installed_versions()}: install the same versions on every worker")
-    if facts.get("sections"):
-        facts["sections"] = str(staging / facts["sections"])
-    if "ran_on" in ran:
-        facts["ran_on"] = ran["ran_on"]
-    try:
-        land_voice(staging / "voice", [*(facts.get("sources") or []), *(facts.get("sounds") or [])])
-    except TravelError as e:
-        raise BuildError(f"beat {beat.slug} ({beat.name}): {e}") from None
-    (video.parent).mkdir(parents=True, exist_ok=True)
-    lay_soundtrack(produced, facts)
-    srt_file = produced.with_suffix(".srt")
-    duration = probe(produced).duration
-    if not srt_file.exists():
-        srt_file.write_text("")
-    sources = facts.pop("sources", None)
-    files: dict[str, dict] = {}
-    parts = folder.with_name(f".{folder.name}.part")  # filled, then swapped in whole
-    try:
-        blocks = [BlockRecord.from_json(b) for b in facts.get("blocks", [])]
-        sections = stage_sections(beat, layout, parts, produced, Path(facts.pop("sections", "")), blocks, files)
-        for source, target in ((produced, video), (srt_file, captions)):
-            files[target.name] = file_record(source)
-        stamp = {"key": key, "scene": beat.name, "title": beat.title, "duration": duration,
-                 "quality": quality, "render_seconds": round(wall, 2), "settings": settings_record(beat, quality),
-                 "sources": sources, "files": files, "sections": [s.to_json() for s in sections], "worker": facts}
-        # The stamp first: it claims every name below as the build's before one is written (a kill
-        # in between leaves files the stamp does not match, so the beat is rendered again).
-        with atomic_path(stamp_file) as tmp:
-            tmp.write_text(sealed(stamp))
-        if sections:
-            swap_in(parts, folder)
-        for source, target in ((produced, video), (srt_file, captions)):
-            with atomic_path(target) as tmp:
-                shutil.move(source, tmp)
-    finally:  # a full disk or a kill signal: no half-filled folder stays behind
-        shutil.rmtree(parts, ignore_errors=True)
-    return BeatResult(beat, video, captions, duration, wall, rendered=True, facts=facts, reason=reason, files=files,
-                      sections=sections)
 
 
 def lay_soundtrack(video: Path, facts: dict) -> None:
@@ -202,21 +143,6 @@ def lay_soundtrack(video: Path, facts: dict) -> None:
         concat_videos([video], video, audio=lay_sounds(sounds))
 
 
-def _last_error(log: Path) -> str:
-    """The most telling line of a failed manim log (its exception)."""
-    lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
-    for line in reversed(lines):
-        if line.startswith("WORKER_ERROR "):
-            error = json.loads(line[len("WORKER_ERROR "):])
-            if not error.get("where"):  # a message meant for the user as it is
-                return error["message"]
-            return f"{error['type']}: {error['message']} (raised at {error['where']})"
-    for line in reversed(lines):
-        if "Error" in line or "Exception" in line:
-            return line.strip("│ ")
-    return lines[-1] if lines else "no output"
-
-
 def render_beats(
     chosen: Sequence[Beat],
     quality: str,
@@ -226,11 +152,15 @@ def render_beats(
     force: bool = False,
     report: Callable[[str], None] = print,
     executor: Executor | None = None,
+    unit_seconds: float | None = None,
 ) -> list[BeatResult]:
-    """Render ``chosen`` beats, ``jobs`` at a time; publish each as it finishes.
+    """Render ``chosen`` beats, ``jobs`` units at a time; publish each beat as its last unit finishes.
 
-    ``executor`` runs each render (default: processes on this machine; see
+    ``executor`` runs each unit (default: processes on this machine; see
     :mod:`scenes.pipeline.executors`), with ``jobs`` defaulting to its choice.
+    A beat renders in units of about ``unit_seconds`` of video
+    (:mod:`scenes.pipeline.plan`; default :func:`auto_unit_seconds`), longest
+    first, so every worker stays busy to the end.
 
     A beat that fails does not stop the others; after all have run, a
     :class:`BuildError` is raised naming every failed beat and its error.
@@ -244,10 +174,9 @@ def render_beats(
     layout = MediaLayout.of(quality, media)
     inside(layout.media, layout.out)
     executor = executor or LocalExecutor()
-    jobs = jobs or executor.default_jobs(len(chosen))
     results: dict[int, BeatResult] = {}
     failures: list[str] = []
-    with layout.lock(report), ThreadPoolExecutor(max_workers=jobs) as pool:
+    with layout.lock(report):
         hashes: dict[Path, str | None] = {}
         checked = {b.order: (None, "forced") if force else check_beat(layout, b, b.fingerprint(quality), hashes)
                    for b in chosen}
@@ -258,31 +187,136 @@ def render_beats(
             check_system()  # only a render needs LaTeX: up-to-date beats are reused without it
         if removed := clean_stale(quality, layout.media):
             report(f"removed {removed} leftover(s) of an interrupted run")
-        futures = {pool.submit(render_one, b, layout, force, checked[b.order], report, executor): b
-                   for b in chosen}
-        try:
-            _collect(futures, results, failures, report)
-        except BaseException:  # a full or read-only disk, Ctrl-C: stop every render, say so
-            for f in futures:
-                f.cancel()
-            stop_all()
-            raise
+        for b in chosen:
+            if checked[b.order][0] is not None:
+                r = results[b.order] = _reused(b, layout, checked[b.order][0])
+                report(f"[{len(results)}/{len(chosen)}] {b.slug:<22} {r.duration:6.1f} s of video, up to date")
+        todo = [b for b in chosen if b.order not in results]
+        jobs = jobs or executor.default_jobs(len(todo))
+        target = unit_seconds if unit_seconds is not None else auto_unit_seconds(todo, layout, jobs)
+        plans = [plan_beat(b, layout, b.fingerprint(quality), checked[b.order][1], target, force) for b in todo]
+        _render(plans, layout, jobs, executor, results, failures, report, len(chosen))
     if failures:
         raise BuildError("; ".join(failures))
     return [results[b.order] for b in chosen]
 
 
-def _collect(futures: dict, results: dict[int, BeatResult], failures: list[str],
-             report: Callable[[str], None]) -> None:
-    """Take each render's result as it finishes: a failed beat is reported and the others go on."""
-    for n, future in enumerate(as_completed(futures), 1):
-        beat = futures[future]
+def auto_unit_seconds(todo: Sequence[Beat], layout: MediaLayout, jobs: int) -> float:
+    """How long a unit should be: whole beats on one worker; else the video to render over four units per
+    worker (known from the beats' last stamps), so the last units to finish are short."""
+    if jobs <= 1:
+        return float("inf")
+    total = 0.0
+    for beat in todo:
+        info = read_stamp(layout.stamp(beat))
+        total += float((info or {}).get("duration") or 0.0)
+    return max(total / (4 * jobs), MIN_UNIT_SECONDS) if total else float("inf")
+
+
+def _render(plans: list[BeatPlan], layout: MediaLayout, jobs: int, executor: Executor, results: dict[int, BeatResult],
+            failures: list[str], report: Callable[[str], None], total: int) -> None:
+    """Render every plan's units in a pool of ``jobs``, longest first (unknown lengths first of all);
+    publish each beat when its last unit is done."""
+    pending: dict[Future, tuple[Job, int]] = {}
+    left: dict[int, set[int]] = {}  # beat order → units still rendering
+    done = len(results)
+    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+
+        def submit(job: Job, numbers: Sequence[int]) -> None:
+            left[job.plan.beat.order] = set(numbers)
+            for n in numbers:
+                pending[pool.submit(_render_unit, job, n, layout, executor, report)] = (job, n)
+
+        all_jobs = []
+        for plan in plans:
+            staging = inside(layout.media, layout.staging(plan.beat))
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+            all_jobs.append(Job(plan, staging))
+        # Dry passes first (short, and they decide what else renders), then units longest first.
+        units = [(job, DRY) for job in all_jobs if job.plan.needs_dry_pass]
+        units += sorted(((job, n) for job in all_jobs if not job.plan.needs_dry_pass for n in job.plan.to_render),
+                        key=lambda jn: -jn[0].plan.cuts[jn[1]].seconds)
+        for job, n in units:
+            left.setdefault(job.plan.beat.order, set()).add(n)
+            pending[pool.submit(_render_unit, job, n, layout, executor, report)] = (job, n)
+        ready = [job for job in all_jobs if not left.get(job.plan.beat.order)]  # every unit reused: only to join
         try:
-            r = future.result()
-        except BuildError as e:
-            failures.append(str(e))
-            report(f"[{n}/{len(futures)}] FAILED {beat.slug}: {e}")
-            continue
-        results[beat.order] = r
-        how = f"rendered in {r.wall:.1f} s ({r.reason})" if r.rendered else "up to date"
-        report(f"[{n}/{len(futures)}] {beat.slug:<22} {r.duration:6.1f} s of video, {how}")
+            while pending or ready:
+                for job in ready:
+                    done += 1
+                    _finish(job, layout, results, failures, report, done, total, submit)
+                ready = []
+                finished, _ = wait(list(pending), return_when=FIRST_COMPLETED) if pending else ((), ())
+                for future in finished:
+                    job, n = pending.pop(future)
+                    order = job.plan.beat.order
+                    try:
+                        future.result()
+                    except BuildError as e:  # the beat fails; its other units are not needed
+                        left.pop(order, None)
+                        for other in [f for f, (j, _) in pending.items() if j is job]:
+                            other.cancel()
+                        done += 1
+                        _failed(job, str(e), failures, report, done, total)
+                        continue
+                    if n == DRY:  # the dry pass says which units are really reused; the others render now
+                        try:
+                            job.plan.confirm(_dry_facts(job))
+                        except BuildError as e:
+                            left.pop(order, None)
+                            done += 1
+                            _failed(job, str(e), failures, report, done, total)
+                            continue
+                        submit(job, job.plan.to_render)
+                        left[order].add(DRY)
+                    if order in left:
+                        left[order].discard(n)
+                        if not left[order]:
+                            del left[order]
+                            ready.append(job)
+        except BaseException:  # a full or read-only disk, Ctrl-C: stop every render, say so
+            for f in pending:
+                f.cancel()
+            stop_all()
+            raise
+        finally:  # rendered, failed or refused by the disk: staging goes (a kill leaves it to clean_stale)
+            for plan in plans:
+                shutil.rmtree(layout.staging(plan.beat), ignore_errors=True)
+
+
+def _dry_facts(job: Job) -> dict:
+    """What the dry pass of ``job``'s beat recorded; a :class:`BuildError` if the beat's logic failed."""
+    ran, beat = job.ran.pop(DRY), job.plan.beat
+    if ran["returncode"] != 0 or not ran["facts"]:
+        raise BuildError(f"beat {beat.slug} ({beat.name}) failed to render (dry pass): "
+                         f"{last_error(job.unit_staging(DRY) / UNIT_LOG)}")
+    return ran["facts"]
+
+
+def _finish(job: Job, layout: MediaLayout, results: dict[int, BeatResult], failures: list[str],
+            report: Callable[[str], None], n: int, total: int, submit: Callable[[Job, Sequence[int]], None]) -> None:
+    """Publish a beat whose units are all rendered; if its cut no longer fits, render it again whole."""
+    beat = job.plan.beat
+    wall = time.perf_counter() - (job.started or time.perf_counter())
+    try:
+        r = publish_beat(job, layout, wall)
+    except CutMismatch as e:
+        report(f"  {beat.slug}: {e}: rendering it whole")
+        plan = job.plan
+        whole = BeatPlan(beat, plan.key, plan.reason, [Cut(0, TO_END, (), float("inf"))])
+        submit(Job(whole, job.staging, started=job.started), [0])
+        return
+    except BuildError as e:
+        _failed(job, str(e), failures, report, n, total)
+        return
+    results[beat.order] = r
+    units = (r.facts or {}).get("units") or []
+    parts = f", {sum(u['rendered'] for u in units)} of {len(units)} units" if len(units) > 1 else ""
+    report(f"[{n}/{total}] {beat.slug:<22} {r.duration:6.1f} s of video, rendered in {r.wall:.1f} s "
+           f"({r.reason}{parts})")
+
+
+def _failed(job: Job, error: str, failures: list[str], report: Callable[[str], None], n: int, total: int) -> None:
+    failures.append(error)
+    report(f"[{n}/{total}] FAILED {job.plan.beat.slug}: {error}")

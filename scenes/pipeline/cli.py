@@ -32,7 +32,7 @@ from scenes.pipeline.bench import add_bench_parser
 from scenes.pipeline.build import ROOT, BuildError, assemble_lecture, render_beats, select_beats
 from scenes.pipeline.layout import MediaLayout
 from scenes.pipeline.executors import Executor, executor_from_spec
-from scenes.pipeline.options import (BEATS, EXECUTOR, FORCE, JOBS, LECTURE, LESSON_AND_VOICE, MEDIA, SUMMARY,
+from scenes.pipeline.options import (BEATS, EXECUTOR, FORCE, JOBS, LECTURE, LESSON_AND_VOICE, MEDIA, SUMMARY, UNITS,
                                      file_in_the_way, media_folder, quality_option, settings_from_args)
 from scenes.pipeline.quality import QUALITIES
 from neuron.checks import safe_name
@@ -129,7 +129,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _executor(args) as executor:
         results = render_beats(chosen, quality, jobs=args.jobs, force=args.force, media=args.media,
-                               report=lambda line: print(line, flush=True), executor=executor)
+                               report=lambda line: print(line, flush=True), executor=executor,
+                               unit_seconds=args.unit_seconds)
     _summarise(args, f"render at {quality}", results, started)
     print("\nWrote:")
     for r in results:
@@ -268,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality = quality_option()
 
     render = sub.add_parser("render", help="render every beat, then assemble the lecture",
-                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, FORCE, MEDIA, LECTURE, EXECUTOR,
+                            parents=[LESSON_AND_VOICE, quality, BEATS, JOBS, UNITS, FORCE, MEDIA, LECTURE, EXECUTOR,
                                      SUMMARY])
     render.set_defaults(func=cmd_render)
 

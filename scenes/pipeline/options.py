@@ -18,7 +18,7 @@ from scenes.pipeline.layout import ROOT
 from scenes.pipeline.quality import QUALITY_NAMES
 from scenes.settings import CAPTION_MODES, CHECKPOINT_MODES, DEFAULT_TIMEOUT, DEFAULT_VOICE, Settings
 
-__all__ = ["positive_int", "seconds", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "MEDIA",
+__all__ = ["positive_int", "seconds", "media_folder", "file_in_the_way", "quality_option", "BEATS", "JOBS", "UNITS", "MEDIA",
            "EXECUTOR", "SUMMARY",
            "LECTURE", "FORCE", "LESSON_AND_VOICE", "settings_from_args"]
 
@@ -92,6 +92,12 @@ BEATS = _group(lambda p: p.add_argument("--beat", dest="beats", action="append",
 #: ``--jobs/-j N``: parallel renders.
 JOBS = _group(lambda p: p.add_argument("--jobs", "-j", type=positive_int, default=None,
                                        help="parallel renders (default: one per core)"))
+#: ``--unit-seconds S``: how long a unit of a beat is (seconds of video).
+UNITS = _group(lambda p: p.add_argument(
+    "--unit-seconds", type=seconds, default=None, metavar="S",
+    help="cut each beat into units of about S seconds of video, at block boundaries, that render in parallel "
+         "and are cached one by one (default: whole beats with one job; else the video over four units per "
+         "job, at least 20 s)"))
 #: ``--media FOLDER``: where the build writes.
 MEDIA = _group(lambda p: p.add_argument("--media", type=media_folder, default=None,
                                         help="media folder (default: ./media in the repo)"))

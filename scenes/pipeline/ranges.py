@@ -21,12 +21,20 @@ and :func:`installed` fixes both, for the time of the block:
 2. **Sound.** ``Scene.add_sound`` does nothing while a play is skipped, so
    a voice started in an earlier unit would be lost. Here every sound the
    scene asks for is recorded (file, start in seconds of the beat, gain),
-   skipped or not; the records are the beat's whole soundtrack, so the
-   build can lay it itself whichever unit a sound started in.
+   skipped or not, and handed to nobody else; the records are the beat's
+   whole soundtrack, so the build lays it itself whichever unit a sound
+   started in.
 
 The layer also records where each section (narrated block) starts: its
-name, animation number and time, so the build can cut a beat into units at
-block boundaries.
+name, animation number and time, and the line of the film that started it
+(``site``: the ``narrate`` or ``checkpoint`` call), so the build can cut a
+beat into units at block boundaries and key each unit by the words of its
+own blocks (:mod:`scenes.pipeline.units`).
+
+Manim mixes no sound: its mixer (pydub, ``SceneFileWriter.add_audio_segment``)
+is switched off, since the build lays the soundtrack from the records
+(:func:`scenes.pipeline.audio.lay_sounds`); the movie a worker writes is
+picture only.
 
 The film never imports this module: the build's worker
 (:mod:`scenes.pipeline.worker`) installs it. ``tests/pipeline/test_ranges.py``
@@ -35,14 +43,18 @@ renders a beat whole and as units and compares decoded frames and sounds.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from scenes.pipeline.patching import patched
 
-__all__ = ["RANGE_ENV", "Sound", "Section", "Recorded", "parse_range", "installed"]
+__all__ = ["RANGE_ENV", "Sound", "Section", "Recorded", "parse_range", "state_digest", "installed"]
 
 #: Environment variable naming the unit a worker renders: ``START,END`` animation numbers (inclusive).
 RANGE_ENV = "LECTURE_RANGE"
@@ -63,11 +75,15 @@ class Sound:
 
 @dataclass(frozen=True)
 class Section:
-    """Where a section starts: its name, the number of its first animation, its time (seconds of the beat)."""
+    """Where a section starts: its name, the number of its first animation, its time (seconds of the beat),
+    the film's line that started it (``[file, line]``; ``None`` if none was found), and the digest of the
+    scene's state at that moment."""
 
     name: str
     play: int
     start: float
+    site: tuple[str, int] | None = None
+    state: str = ""  # digest of what the scene shows when the section starts (:func:`state_digest`)
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object (for the worker's facts line)."""
@@ -104,6 +120,54 @@ def parse_range(text: str) -> tuple[int, int] | None:
     if start > end:
         raise ValueError(f"{RANGE_ENV}: START must not be after END, got {text!r}")
     return start, end
+
+
+#: Files whose frames are never a section's call site: Manim, contextlib, this layer.
+_MACHINERY = (str(Path(contextlib.__file__).resolve().parent), str(Path(__file__).resolve().parent))
+#: The film's methods that start a block on behalf of their caller.
+_STARTERS = ("narrate", "checkpoint")
+
+
+def _call_site() -> tuple[str, int] | None:
+    """The film's line that started the section being started now: outside Manim and this layer, and
+    past the film's own ``narrate``/``checkpoint`` (so a checkpoint's block is sited at its ``checkpoint`` call)."""
+    import manim
+
+    skip = {str(Path(manim.__file__).resolve().parent), *_MACHINERY}
+    starters: set[str] = set()
+    frame = sys._getframe(1)
+    while frame is not None:
+        file = str(Path(frame.f_code.co_filename).resolve())
+        if frame.f_code.co_name in _STARTERS:
+            starters.add(file)
+        elif not any(file.startswith(d) for d in skip) and file not in starters:
+            return file, int(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def state_digest(scene: Any) -> str:
+    """A digest of everything the scene shows: each mobject's kind, points, colours, widths and pixels.
+
+    Two renders in which a block starts with the same digest start it from
+    the same picture state, whatever came before (the build reuses a unit
+    only then: an earlier block that ran longer may have let a time-based
+    updater move something).
+    """
+    import numpy as np
+
+    h = hashlib.sha256()
+    for top in scene.mobjects:
+        for m in top.get_family():
+            if not len(getattr(m, "points", ())) and getattr(m, "pixel_array", None) is None:
+                continue  # draws nothing (a wait's placeholder, an empty group)
+            h.update(type(m).__name__.encode())
+            for name in ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "pixel_array"):
+                value = getattr(m, name, None)
+                if value is not None:
+                    h.update(np.ascontiguousarray(value).tobytes())
+            h.update(repr((getattr(m, "stroke_width", None), getattr(m, "z_index", None))).encode())
+    return h.hexdigest()
 
 
 def _skipped_play(renderer: Any, scene: Any, args: tuple, kwargs: dict) -> None:
@@ -146,13 +210,14 @@ def installed(enabled: bool = True) -> Iterator[Recorded]:
     """
     from manim.manager import Manager
     from manim.renderer.cairo_renderer import CairoRenderer
+    from manim.scene.scene_file_writer import SceneFileWriter
 
     recorded = Recorded()
     if not enabled:
         yield recorded
         return
     outer_play, outer_render = CairoRenderer.play, CairoRenderer.render
-    outer_add_sound, outer_next_section = Manager.add_sound, Manager.next_section
+    outer_next_section = Manager.next_section
 
     def play(renderer: Any, scene: Any, *args: Any, **kwargs: Any) -> None:
         renderer.skip_animations = renderer._original_skipping_status
@@ -171,12 +236,16 @@ def installed(enabled: bool = True) -> Iterator[Recorded]:
     def add_sound(manager: Any, sound_file: str, time_offset: float = 0, gain: float | None = None,
                   **kwargs: Any) -> None:
         recorded.sounds.append(Sound(str(sound_file), float(manager.time + time_offset), gain))
-        outer_add_sound(manager, sound_file, time_offset, gain, **kwargs)
 
     def next_section(manager: Any, name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
-        recorded.sections.append(Section(str(name), int(manager.num_plays), float(manager.time)))
+        recorded.sections.append(Section(str(name), int(manager.num_plays), float(manager.time), _call_site(),
+                                         state_digest(manager.scene)))
         outer_next_section(manager, name, *args, **kwargs)
 
+    def add_audio_segment(writer: Any, *args: Any, **kwargs: Any) -> None:
+        """Manim's mixer, switched off: the build lays the sound from the records."""
+
     with patched({(CairoRenderer, "play"): play, (CairoRenderer, "render"): render,
-                  (Manager, "add_sound"): add_sound, (Manager, "next_section"): next_section}):
+                  (Manager, "add_sound"): add_sound, (Manager, "next_section"): next_section,
+                  (SceneFileWriter, "add_audio_segment"): add_audio_segment}):
         yield recorded

@@ -22,8 +22,10 @@ __all__ = ["run_worker", "stop_worker", "stop_all"]
 _LIVE: set[subprocess.Popen] = set()
 
 
-def run_worker(cmd: Sequence[str], log: Path, status: Callable[[str], None]) -> int:
+def run_worker(cmd: Sequence[str], log: Path, status: Callable[[str], None], env: dict[str, str] | None = None) -> int:
     """Run one render worker: its output into ``log``, its progress lines (voice, warnings) to ``status``.
+
+    ``env`` is added to this process's environment for the worker.
 
     If this thread is interrupted or the build fails while the worker runs,
     the worker is asked to stop (SIGTERM: it ends its own speech command)
@@ -33,7 +35,7 @@ def run_worker(cmd: Sequence[str], log: Path, status: Callable[[str], None]) -> 
     try:
         with open(log, "w") as log_file:
             proc = subprocess.Popen(list(cmd), cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-                                    env={**os.environ, **WORKER_ENV, STATUS_FD_ENV: str(write)}, pass_fds=(write,),
+                                    env={**os.environ, **(env or {}), **WORKER_ENV, STATUS_FD_ENV: str(write)}, pass_fds=(write,),
                                     preexec_fn=_die_with_parent)
     finally:
         os.close(write)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from scenes.files import inside
 from scenes.pipeline.layout import ROOT, shown
+from scenes.pipeline.ranges import RANGE_ENV
 from scenes.pipeline.run import run_worker
 from scenes.pipeline.stamp import installed_versions
 from scenes.pipeline.travel import TravelError, bring_voice, safe_relative, voice_cache
@@ -41,9 +42,12 @@ def worker_facts(log: Path) -> dict | None:
     return None
 
 
-def render_unit(staging: Path, cache: Path, target: str, scene: str, quality: str,
+def render_unit(staging: Path, cache: Path, target: str, scene: str, quality: str, plays: str = "",
                 status: Callable[[str], None] | None = None) -> dict:
     """Render ``scene`` of ``target`` (a file relative to the repository) into ``staging/render``.
+
+    ``plays`` (``"START,END"``, :data:`~scenes.pipeline.ranges.RANGE_ENV`)
+    renders only those animations, a unit smaller than the beat; empty, the whole beat.
 
     The worker's output goes to ``staging/worker.log``, its progress lines to
     ``status``; ``cache`` holds this machine's LaTeX SVGs (``cache/<module>``).
@@ -58,7 +62,7 @@ def render_unit(staging: Path, cache: Path, target: str, scene: str, quality: st
     log = staging / UNIT_LOG
     cmd = [sys.executable, "-m", "scenes.pipeline.worker", target, scene, quality, str(staging / "render"),
            str(cache / Path(target).stem)]
-    code = run_worker(cmd, log, status or (lambda line: None))
+    code = run_worker(cmd, log, status or (lambda line: None), {RANGE_ENV: plays})
     facts, files = worker_facts(log), [UNIT_LOG]
     if code == 0 and facts and Path(facts["video"]).is_file():
         video = Path(facts["video"])
