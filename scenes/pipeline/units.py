@@ -110,7 +110,8 @@ class UnitRecord:
         Its captions, as SRT text.
     sites
         ``[file, n]`` for each of its sections: the ``n``-th site of ``file``
-        started it (:mod:`scenes.pipeline.sites`); ``None`` when no site did.
+        started it (:mod:`scenes.pipeline.sites`); ``None`` when no site did
+        (then the unit has no key: where its words are is not known).
     audio
         ``{"path", "sha256"}`` of each sound file its blocks play.
     key
@@ -149,10 +150,11 @@ class UnitRecord:
 
 
 def site_of(site: Sequence[Any] | None, root: Path, shown: Callable[[Path], str]) -> list[Any] | None:
-    """``[file, n]`` for the section started at ``site`` (``[path, line]``, as the worker recorded it)."""
+    """``[file, n]`` for the section started at ``site`` (``[path, line]``, as the worker recorded it, relative
+    to ``root`` inside it); ``None`` when no site (:mod:`scenes.pipeline.sites`) spans that line."""
     if not site:
         return None
-    path = Path(site[0])
+    path = root / site[0]  # an absolute path stays absolute
     if not path.is_file():
         return None
     number = read_sites(path).at(int(site[1]))
@@ -209,14 +211,14 @@ def code_digests(paths: Sequence[str], resolve: Callable[[str], Path]) -> dict[s
 def unit_key(beat_key: str, code: dict[str, str], unit: UnitRecord, sites: Callable[[str], Sites | None]) -> str | None:
     """The key of ``unit``: the beat's settings, its code without words, its own words and sound files.
 
-    ``sites`` gives a source's :class:`~scenes.pipeline.sites.Sites` now;
-    ``None`` when a site of the unit no longer exists or a sound file is gone.
+    ``sites`` gives a source's :class:`~scenes.pipeline.sites.Sites` now.
+    ``None`` (never reused) when a block of the unit was started at no known
+    site, a site no longer exists, or a sound file is gone.
     """
     words = []
     for site in unit.sites:
         if site is None:
-            words.append(None)
-            continue
+            return None  # a block whose words were not found at a site: never reused
         found = sites(site[0])
         if found is None or not 0 <= site[1] < len(found.sites):
             return None

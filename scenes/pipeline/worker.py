@@ -335,8 +335,19 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "blocks": [b.record().to_json() for b in getattr(scene, "blocks", [])],
         "range": list(unit) if unit is not None else None,
         "plays": int(scene.renderer.num_plays),
-        **recorded.as_dict(),
+        **_sited(recorded.as_dict()),
     }
+
+
+def _sited(records: dict[str, Any]) -> dict[str, Any]:
+    """The records with each section's site named as the sources are: relative to the checkout inside it
+    (so a site recorded on a cluster's worker names the same file here)."""
+    for section in records.get("section_starts", []):
+        if section.get("site"):
+            path = Path(section["site"][0])
+            if path.is_relative_to(ROOT):
+                section["site"] = [path.relative_to(ROOT).as_posix(), section["site"][1]]
+    return records
 
 
 def _read_files() -> list[dict[str, str | None]]:
