@@ -273,21 +273,6 @@ def queue_size(width: int, height: int) -> int:
     return max(2, min(8, QUEUE_BYTES // (width * height * 4)))
 
 
-#: x264 options for frames larger than 1080p, over ``manim.cfg``'s: the lookahead and the B-frames
-#: (veryfast's 3, not ``tune=animation``'s 5) hold about as many bytes as at 1080p, so a 4k render
-#: stays under 1 GB (Outro: 1258 → 980 MB with the queue above; see the README).
-LARGE_FRAME_X264 = {"rc-lookahead": "3", "bframes": "3"}
-
-
-def encoder_options(width: int, height: int, options: dict[str, str]) -> dict[str, str]:
-    """``manim.cfg``'s encoder options for a ``width`` × ``height`` render (:data:`LARGE_FRAME_X264` above 1080p)."""
-    if width * height <= 1920 * 1080:
-        return options
-    params = [p for p in options.get("x264-params", "").split(":") if p and not p.startswith("bframes=")]
-    return {**options, "rc-lookahead": LARGE_FRAME_X264["rc-lookahead"],
-            "x264-params": ":".join([*params, f"bframes={LARGE_FRAME_X264['bframes']}"])}
-
-
 def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: str) -> dict[str, Any]:
     """Render the scene ``scene_name`` of ``target``; return facts about the run.
 
@@ -313,8 +298,6 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         config[key] = value
     config.media_dir = media_dir
     config.encoder_queue_size = queue_size(int(config.pixel_width), int(config.pixel_height))
-    config.video_encoder_options = encoder_options(int(config.pixel_width), int(config.pixel_height),
-                                                   dict(config.video_encoder_options))
     unit = parse_range(os.environ.get(RANGE_ENV, ""))
     if unit is not None:
         config.from_animation_number, config.upto_animation_number = unit

@@ -66,3 +66,13 @@ def test_psnr_and_size_rank_the_candidates(table):
 
 def test_the_options_sit_on_top_of_manims_defaults():
     assert Encoding("x", {"preset": "fast"}).all_options() == {"crf": "23", "rc-lookahead": "10", "preset": "fast"}
+
+
+def test_the_frames_waiting_for_the_encoder_hold_no_more_at_4k_than_at_1080p() -> None:
+    """The queue before the encoder is bounded in bytes: a 4k frame is four 1080p frames, so a 4k render
+    queues a quarter as many (never fewer than two, so drawing and encoding still overlap)."""
+    from scenes.pipeline.worker import queue_size
+
+    hd, uhd = 1920 * 1080 * 4, 3840 * 2160 * 4
+    assert queue_size(1920, 1080) == queue_size(854, 480) == 8  # Manim's own default up to 1080p
+    assert queue_size(3840, 2160) == 2 and queue_size(3840, 2160) * uhd <= 8 * hd
