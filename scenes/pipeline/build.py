@@ -1,18 +1,23 @@
 """Render the beats (in parallel), then assemble the lecture from them.
 
-``python -m scenes render`` is what ``make lecture`` runs. Every beat renders
-in its own ``manim`` process (:mod:`scenes.pipeline.worker`) into a private
-staging folder; its MP4, captions and sections are then renamed into
-``media/<quality>/beats/`` so a published file is always whole. The lecture
-is the beats joined without re-encoding, captions shifted, chapters inside
-(:mod:`scenes.pipeline.assemble`).
+``python -m scenes render`` is what ``make lecture`` runs. A beat renders as
+one or more *units* (runs of whole narrated blocks, :mod:`scenes.pipeline.units`),
+each in its own ``manim`` process (:mod:`scenes.pipeline.worker`) in a
+private staging folder; the units of every beat go to the workers longest
+first, and a beat is joined and published as soon as its last unit is done
+(:mod:`scenes.pipeline.joined`): its MP4, captions and sections are renamed
+into ``media/<quality>/beats/`` so a published file is always whole. The
+lecture is the beats joined without re-encoding, captions shifted, chapters
+inside (:mod:`scenes.pipeline.assemble`).
 
 The build's seams, one module each: the beats and their selection
 (:mod:`~scenes.pipeline.beats`), every path (:mod:`~scenes.pipeline.layout`,
-with the lock), the key and the stamp (:mod:`~scenes.pipeline.stamp`),
-publishing and cleaning (:mod:`~scenes.pipeline.publish`), the joined
-lecture (:mod:`~scenes.pipeline.assemble`) and the one error
-(:mod:`~scenes.pipeline.errors`). This module runs the workers.
+with the lock), the key and the stamp (:mod:`~scenes.pipeline.stamp`), which
+units render and which are reused (:mod:`~scenes.pipeline.plan`), the join
+(:mod:`~scenes.pipeline.joined`), publishing and cleaning
+(:mod:`~scenes.pipeline.publish`), the joined lecture
+(:mod:`~scenes.pipeline.assemble`) and the one error
+(:mod:`~scenes.pipeline.errors`). This module schedules the units.
 
 A truncated, emptied or altered output is reported (``damaged: <path>
 (<why>): re-rendering``) and rebuilt. Faults the build survives:
@@ -44,9 +49,8 @@ from scenes.pipeline.beats import (LECTURE, SYSTEM_TOOLS, Beat, BeatResult, beat
                                    select_beats)
 from scenes.pipeline.claims import EVERYTHING, claimed, refuse_foreign
 from scenes.pipeline.errors import BuildError
-from scenes.pipeline.audio import lay_sounds
 from scenes.pipeline.executors import Executor, LocalExecutor
-from scenes.pipeline.joined import CutMismatch, Job, last_error, publish_beat
+from scenes.pipeline.joined import CutMismatch, Job, laid_sound, last_error, publish_beat
 from scenes.pipeline.layout import ROOT, MediaLayout, shown
 from scenes.pipeline.media import concat_videos
 from scenes.pipeline.plan import BeatPlan, plan_beat, read_stamp
@@ -138,9 +142,8 @@ def lay_soundtrack(video: Path, facts: dict) -> None:
     in an earlier unit) gets the same sound, sample for sample, as the beat
     rendered whole.
     """
-    sounds = [(ROOT / s["path"], s["start"], s["gain"]) for s in facts.get("sounds") or []]
-    if sounds:
-        concat_videos([video], video, audio=lay_sounds(sounds))
+    if (sound := laid_sound(facts.get("sounds") or [])) is not None:
+        concat_videos([video], video, audio=sound)
 
 
 def render_beats(

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import srt
+from numpy.typing import NDArray
 
 from scenes.block import BlockRecord, SectionType
 from scenes.files import inside, sha256_file
@@ -36,12 +38,13 @@ from scenes.pipeline.layout import ROOT, MediaLayout, shown
 from scenes.pipeline.media import atomic_path, concat_srt, concat_videos, file_record, probe, sealed, write_srt
 from scenes.pipeline.plan import BeatPlan
 from scenes.pipeline.publish import stage_sections, swap_in
+from scenes.pipeline.sites import Sites, read_sites
 from scenes.pipeline.stamp import installed_versions, settings_record
 from scenes.pipeline.travel import TravelError
 from scenes.pipeline.unit import UNIT_LOG, land_voice
 from scenes.pipeline.units import TO_END, UnitRecord, code_digests, combined_facts, own_record, site_of, unit_key
 
-__all__ = ["Job", "CutMismatch", "publish_beat", "last_error"]
+__all__ = ["Job", "CutMismatch", "publish_beat", "laid_sound", "last_error"]
 
 
 class CutMismatch(Exception):
@@ -109,6 +112,17 @@ def _checked(job: Job, layout: MediaLayout, log: Path) -> dict[int, dict]:
     return facts_of
 
 
+def laid_sound(sounds: list[dict]) -> NDArray[np.float32] | None:
+    """The soundtrack laid from sound records (``path``, ``start``, ``gain``); ``None`` for none.
+
+    Laid by :func:`~scenes.pipeline.audio.lay_sounds`, not mixed by Manim, so
+    a beat joined from units (whose sounds may start in an earlier unit) gets
+    the same sound, sample for sample, as the beat rendered whole.
+    """
+    placed = [(ROOT / s["path"], s["start"], s["gain"]) for s in sounds]
+    return lay_sounds(placed) if placed else None
+
+
 def _sha(path: str) -> str | None:
     """The sha256 of a file of the checkout (or an absolute path) now; ``None`` if it is gone."""
     try:
@@ -156,11 +170,8 @@ def _keyed(job: Job, facts_of: dict[int, dict], records: list[UnitRecord]) -> tu
     code = code_digests(list(read), lambda p: ROOT / p)
     if code is None:
         return records, None
-    from dataclasses import replace
 
-    from scenes.pipeline.sites import read_sites
-
-    def sites(path: str):
+    def sites(path: str) -> Sites | None:
         try:
             return read_sites(ROOT / path)
         except OSError:
@@ -213,8 +224,7 @@ def publish_beat(job: Job, layout: MediaLayout, wall: float) -> BeatResult:
     published = {s["id"]: s for s in (plan.stamp or {}).get("sections") or []}
     pictures, index = _index(job, facts_of, records, layout, published)
     produced = job.staging / "beat.mp4"
-    sounds = [(ROOT / s["path"], s["start"], s["gain"]) for s in facts["sounds"]]
-    concat_videos(pictures, produced, audio=lay_sounds(sounds) if sounds else None)
+    concat_videos(pictures, produced, audio=laid_sound(facts["sounds"]))
     offsets = [sum(r.seconds for r in records[:n]) for n in range(len(records))]
     srt_file = produced.with_suffix(".srt")
     write_srt(concat_srt([(list(srt.parse(r.captions)), at) for r, at in zip(records, offsets)]), srt_file)

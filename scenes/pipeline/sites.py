@@ -4,11 +4,12 @@ A beat's words sit in its source, as the first argument of each
 ``narrate(...)`` (or the question of a ``checkpoint(...)``) call: the
 *sites*. :func:`read_sites` parses a Python file and gives
 
-* ``masked``: a digest of the file with every site's arguments replaced by a
-  placeholder (its syntax tree, so comments and line breaks do not count
-  either): it changes when the code changes, not when words do;
-* ``sites``: each site's span of lines and the digest of its arguments, in
-  the order they appear.
+* ``masked``: a digest of the file with every site's first argument (the
+  words, or the checkpoint's name) replaced by a placeholder, taken from its
+  syntax tree, so comments and line breaks do not count either: it changes
+  when the code changes (the other arguments too), not when words do;
+* ``sites``: each site's span of lines and the digest of its words, in the
+  order they appear.
 
 A unit of a beat (:mod:`scenes.pipeline.units`) is keyed by the masked
 digests of every source and by the digests of its own blocks' sites (the
@@ -36,7 +37,7 @@ STARTERS = ("narrate", "checkpoint")
 
 @dataclass(frozen=True)
 class Site:
-    """A call that starts a block: its lines (first and last) and the digest of its arguments."""
+    """A call that starts a block: its lines (first and last) and the digest of its words (first argument)."""
 
     first: int
     last: int
@@ -61,19 +62,16 @@ def _digest(text: str) -> str:
 
 
 class _Mask(ast.NodeTransformer):
-    """Replace the arguments of every starter call by a numbered placeholder, keeping each one's digest."""
+    """Replace the words of every starter call by a placeholder, keeping each one's digest."""
 
     def __init__(self) -> None:
         self.sites: list[Site] = []
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in STARTERS and (node.args or node.keywords):
-            words = ast.dump(ast.Module(body=[ast.Expr(a) for a in node.args], type_ignores=[]))
-            words += ast.dump(ast.Module(body=[ast.Expr(k.value) for k in node.keywords], type_ignores=[]))
-            self.sites.append(Site(node.lineno, node.end_lineno or node.lineno, _digest(words)))
-            node.args = [ast.Constant("<words>")]
-            node.keywords = []
+        if isinstance(node.func, ast.Attribute) and node.func.attr in STARTERS and node.args:
+            self.sites.append(Site(node.lineno, node.end_lineno or node.lineno, _digest(ast.dump(node.args[0]))))
+            node.args = [ast.Constant("<words>"), *node.args[1:]]
         return node
 
 

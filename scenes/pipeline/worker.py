@@ -273,6 +273,22 @@ def queue_size(width: int, height: int) -> int:
     return max(2, min(8, QUEUE_BYTES // (width * height * 4)))
 
 
+#: x264 options over ``manim.cfg``'s for frames larger than 1080p: a shorter lookahead and veryfast's
+#: three B-frames (not ``tune=animation``'s five) hold fewer 4k frames, and crf 17 keeps the picture
+#: within the bar: on Outro at 4k60, 48.9 dB PSNR against Manim's own encoding's 48.8 (the 1080p
+#: choice gave 46.7 there) at 1.07× its size, and 1017 MB against 1256 (see the README).
+LARGE_FRAME_X264 = {"rc-lookahead": "3", "bframes": "3", "crf": "17"}
+
+
+def encoder_options(width: int, height: int, options: dict[str, str]) -> dict[str, str]:
+    """``manim.cfg``'s encoder options for a ``width`` × ``height`` render (:data:`LARGE_FRAME_X264` above 1080p)."""
+    if width * height <= 1920 * 1080:
+        return options
+    params = [p for p in options.get("x264-params", "").split(":") if p and not p.startswith("bframes=")]
+    return {**options, "crf": LARGE_FRAME_X264["crf"], "rc-lookahead": LARGE_FRAME_X264["rc-lookahead"],
+            "x264-params": ":".join([*params, f"bframes={LARGE_FRAME_X264['bframes']}"])}
+
+
 def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: str) -> dict[str, Any]:
     """Render the scene ``scene_name`` of ``target``; return facts about the run.
 
@@ -298,6 +314,8 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         config[key] = value
     config.media_dir = media_dir
     config.encoder_queue_size = queue_size(int(config.pixel_width), int(config.pixel_height))
+    config.video_encoder_options = encoder_options(int(config.pixel_width), int(config.pixel_height),
+                                                   dict(config.video_encoder_options))
     unit = parse_range(os.environ.get(RANGE_ENV, ""))
     if unit is not None:
         config.from_animation_number, config.upto_animation_number = unit

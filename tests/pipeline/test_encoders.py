@@ -76,3 +76,22 @@ def test_the_frames_waiting_for_the_encoder_hold_no_more_at_4k_than_at_1080p() -
     hd, uhd = 1920 * 1080 * 4, 3840 * 2160 * 4
     assert queue_size(1920, 1080) == queue_size(854, 480) == 8  # Manim's own default up to 1080p
     assert queue_size(3840, 2160) == 2 and queue_size(3840, 2160) * uhd <= 8 * hd
+
+
+def test_above_1080p_the_encoder_holds_fewer_frames_and_1080p_is_untouched() -> None:
+    """x264's lookahead and B-frames hold whole frames: above 1080p there are fewer of them (and a lower
+    crf keeps the picture); at 1080p and below the options are ``manim.cfg``'s own."""
+    import configparser
+
+    from scenes.pipeline.worker import encoder_options
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "manim.cfg")
+    cfg = dict(parser["video_encoder.options"])
+    assert encoder_options(1920, 1080, cfg) == cfg and encoder_options(854, 480, cfg) == cfg
+    big = encoder_options(3840, 2160, cfg)
+    assert int(big["rc-lookahead"]) < int(cfg["rc-lookahead"]) and int(big["crf"]) < 23  # Manim's crf
+    params = dict(p.split("=") for p in big["x264-params"].split(":"))
+    assert params["bframes"] == "3" and params["sync-lookahead"] == "0"  # veryfast's B-frames; the cfg's kept
+    assert {k: v for k, v in big.items() if k not in ("crf", "rc-lookahead", "x264-params")} == \
+        {k: v for k, v in cfg.items() if k not in ("crf", "rc-lookahead", "x264-params")}

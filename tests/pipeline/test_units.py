@@ -187,3 +187,20 @@ def test_a_block_that_changes_what_later_blocks_start_from_renders_them_too(buil
     fresh = tmp_path / "fresh"
     render(lecture, fresh, env)
     assert_same_beat(beat(media), beat(fresh))
+
+
+def test_a_cut_that_no_longer_falls_on_its_blocks_renders_the_beat_whole(built, env: dict, tmp_path: Path) -> None:
+    lecture, _, units, _ = built
+    media = tmp_path / "media"
+    shutil.copytree(units, media)
+    write_lecture(lecture)
+    # A pause before the first block: the code changed (no unit is reused), and every block now
+    # starts one play later than where the last render cut the beat.
+    lecture.write_text(lecture.read_text().replace("        with self.narrate(",
+                                                   "        self.wait(0.4)\n        with self.narrate(", 1))
+    ranges = render(lecture, media, env, "--unit-seconds", "1")
+    assert sorted(ranges) == sorted(["0,1", "2,3", f"4,{10**9}", "whole"])  # the stale cut, then whole
+    assert len(stamp(media)["worker"]["units"]) == 1
+    fresh = tmp_path / "fresh"
+    render(lecture, fresh, env)
+    assert_same_beat(beat(media), beat(fresh))
