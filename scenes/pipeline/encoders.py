@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from scenes.pipeline.holds import rgba_frame
+
 __all__ = ["Encoding", "CANDIDATES", "configured", "PSNR_SLACK_DB", "SIZE_LIMIT", "captured", "measure", "acceptable",
            "format_table"]
 
@@ -184,9 +186,8 @@ def measure(lossless: Path, segments: Sequence[int], encoding: Encoding, work: P
             stream = container.add_stream("libx264", rate=fps, options=encoding.all_options())
             stream.pix_fmt, stream.width, stream.height = "yuv420p", pixels.shape[1], pixels.shape[0]
             last = None
-            rgba = av.VideoFrame(pixels.shape[1], pixels.shape[0], "rgba")
         if last is None or not np.array_equal(last, pixels):
-            rgba.planes[0].update(pixels)
+            rgba = rgba_frame(pixels, rgba)
             converted = rgba.reformat(format="yuv420p", threads=stream.codec_context.thread_count)
             last = pixels
         converted.pts = i - bounds[seg]

@@ -44,10 +44,25 @@ import numpy as np
 
 from scenes.pipeline.patching import patched
 
-__all__ = ["HOLDS_ENV", "HoldStats", "installed", "signature"]
+__all__ = ["HOLDS_ENV", "HoldStats", "installed", "signature", "rgba_frame"]
 
 #: ``off`` in a worker's environment renders with Manim untouched (for A/B comparisons).
 HOLDS_ENV = "LECTURE_HOLDS"
+
+
+def rgba_frame(pixels: np.ndarray, frame: Any = None) -> Any:
+    """``pixels`` (height × width × 4, RGBA) as a PyAV frame: copied into ``frame`` in one go when its
+    rows are not padded (a plane copy, much faster than ``from_ndarray``), else a new frame row by row
+    (a width whose rows PyAV pads, 854 at low quality)."""
+    import av
+
+    height, width = pixels.shape[:2]
+    if frame is None or (frame.width, frame.height) != (width, height):
+        frame = av.VideoFrame(width, height, "rgba")
+    if frame.planes[0].line_size == width * 4:
+        frame.planes[0].update(pixels)
+        return frame
+    return av.VideoFrame.from_ndarray(pixels, format="rgba")
 
 
 @dataclass
@@ -166,14 +181,7 @@ def installed(enabled: bool = True) -> Iterator[HoldStats]:
     def _convert(encoder: Any, pixels: np.ndarray) -> Any:
         """``pixels`` (RGBA) in the stream's pixel format, as Manim's own path converts them."""
         stream = encoder._stream
-        rgba = getattr(encoder, "_rgba", None)
-        height, width = pixels.shape[:2]
-        if rgba is None:
-            rgba = encoder._rgba = av.VideoFrame(width, height, "rgba")
-        if rgba.planes[0].line_size == width * 4:
-            rgba.planes[0].update(pixels)
-        else:  # a padded row: let PyAV copy row by row
-            rgba = av.VideoFrame.from_ndarray(pixels, format="rgba")
+        rgba = encoder._rgba = rgba_frame(pixels, getattr(encoder, "_rgba", None))
         codec = stream.codec_context
         # The same call PyAV makes inside encode() for a frame not yet in the stream's format.
         reformatter = getattr(encoder, "_reformatter", None)

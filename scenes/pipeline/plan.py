@@ -5,7 +5,10 @@ and decides:
 
 * a beat whose stamp still holds units with keys (:mod:`scenes.pipeline.units`)
   keeps its cut; each unit whose key is the same now, and whose published
-  sections are intact, is reused; the others render;
+  sections are intact, is a candidate for reuse; a dry pass of the beat
+  (:meth:`BeatPlan.confirm`: every play skipped, nothing drawn) then keeps
+  those whose blocks still start where, and from the picture, they did;
+  the others render;
 * otherwise the beat is cut afresh from where its blocks started in its last
   render at any quality (``section_starts``), into units of about
   ``target`` seconds;

@@ -68,3 +68,17 @@ def test_a_hold_costs_one_draw(both):
     assert stats.converted + stats.resent == len(plain)
     assert stats.converted == len(plain) - stats.resent
     assert stats.resent >= (hold - 1) * 3 - 1
+
+
+def test_a_frame_whose_rows_pyav_pads_keeps_its_pixels() -> None:
+    """854 pixels of RGBA (the low quality's width) is a row PyAV pads: the pixels still arrive whole."""
+    import numpy as np
+
+    from scenes.pipeline.holds import rgba_frame
+
+    for width in (854, 160):
+        pixels = np.random.default_rng(width).integers(0, 255, (48, width, 4), dtype=np.uint8)
+        frame = rgba_frame(pixels)
+        assert np.array_equal(frame.to_ndarray(), pixels)
+        again = rgba_frame(pixels[::-1].copy(), frame)  # a reused frame takes the next picture
+        assert np.array_equal(again.to_ndarray(), pixels[::-1])
