@@ -76,8 +76,9 @@ def cut(section_starts: Sequence[dict[str, Any]], total: float, target: float) -
     pieces = max(1, round(total / target))
     size = total / pieces
     groups: list[list[dict]] = [[]]
-    for n, section in enumerate(starts):
-        if groups[-1] and section["start"] >= len(groups) * size - _EPS and len(groups) < pieces:
+    for section in starts:
+        if (groups[-1] and section["start"] >= len(groups) * size - _EPS and len(groups) < pieces
+                and section["play"] > groups[-1][-1]["play"]):  # a unit holds at least one play
             groups.append([])
         groups[-1].append(section)
     cuts = []
@@ -85,7 +86,7 @@ def cut(section_starts: Sequence[dict[str, Any]], total: float, target: float) -
         end = groups[n + 1][0]["start"] if n + 1 < len(groups) else total
         last = groups[n + 1][0]["play"] - 1 if n + 1 < len(groups) else TO_END
         cuts.append(Cut(group[0]["play"], last, tuple(s["name"] for s in group), end - group[0]["start"]))
-    return [c for c in cuts if c.first <= c.last]
+    return cuts
 
 
 @dataclass(frozen=True)
