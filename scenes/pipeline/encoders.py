@@ -187,7 +187,7 @@ def measure(lossless: Path, segments: Sequence[int], encoding: Encoding, work: P
             stream.pix_fmt, stream.width, stream.height = "yuv420p", pixels.shape[1], pixels.shape[0]
             last = None
         if last is None or not np.array_equal(last, pixels):
-            rgba = rgba_frame(pixels, rgba)
+            rgba = rgba_frame(pixels)
             converted = rgba.reformat(format="yuv420p", threads=stream.codec_context.thread_count)
             last = pixels
         converted.pts = i - bounds[seg]

@@ -6,19 +6,23 @@ RGBA array to the encoder's pixel format once per frame
 (``av.VideoFrame.from_ndarray`` and a swscale pass, about 6 ms a frame at
 1080p); and a wait during which any mobject has a time-based updater (a
 burned-in caption band, a ticking readout) is drawn anew every frame even
-when nothing it draws has changed. :func:`installed` changes two methods,
+when nothing it draws has changed. :func:`installed` changes three methods,
 for the time of the block, so that:
 
-1. :class:`VideoSegmentEncoder` converts each *distinct* frame once, into a
-   reused RGBA frame (a plane copy instead of ``from_ndarray``'s slow path),
-   and re-sends the converted ``yuv420p`` frame with new timestamps for a
-   repeat (a static wait) or when it is handed the same array again;
+1. :class:`VideoSegmentEncoder` converts each *distinct* frame once, read
+   where it lies (no copy into a PyAV frame first), and re-sends the
+   converted ``yuv420p`` frame with new timestamps for a repeat (a static
+   wait) or when it is handed the same array again;
 2. :class:`CairoRenderer` skips drawing a frame when everything it would
    draw is exactly as it was at the last drawn frame of the same animation
    (same mobjects in the same order, same points, colours, widths, joints):
    it hands the encoder the previous frame's array again, which (1) then
    re-sends without converting. Updaters still run every frame, so the
-   scene's logic is unchanged; only the drawing is skipped.
+   scene's logic is unchanged; only the drawing is skipped;
+3. a drawn frame is copied into an array of a :class:`FramePool` rather
+   than a new one, so a render keeps a few frame arrays instead of
+   allocating one per frame (at 4k that churn alone took a process past
+   1 GB).
 
 The pixels are the ones Manim makes: the same swscale conversion (bilinear,
 PyAV's default), and a skipped frame is only ever replaced by a frame drawn
@@ -34,6 +38,7 @@ it a few milliseconds); the encoder settings are chosen in ``manim.cfg``
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,25 +49,64 @@ import numpy as np
 
 from scenes.pipeline.patching import patched
 
-__all__ = ["HOLDS_ENV", "HoldStats", "installed", "signature", "rgba_frame"]
+__all__ = ["HOLDS_ENV", "FramePool", "HoldStats", "installed", "signature", "rgba_frame"]
 
 #: ``off`` in a worker's environment renders with Manim untouched (for A/B comparisons).
 HOLDS_ENV = "LECTURE_HOLDS"
 
 
-def rgba_frame(pixels: np.ndarray, frame: Any = None) -> Any:
-    """``pixels`` (height × width × 4, RGBA) as a PyAV frame: copied into ``frame`` in one go when its
-    rows are not padded (a plane copy, much faster than ``from_ndarray``), else a new frame row by row
-    (a width whose rows PyAV pads, 854 at low quality)."""
+def rgba_frame(pixels: np.ndarray) -> Any:
+    """``pixels`` (height × width × 4, RGBA) as a PyAV frame that reads them where they are.
+
+    No copy (``from_ndarray`` copies the whole picture, 33 MB at 4k, and
+    is slower): the frame keeps ``pixels`` alive while it exists, and an
+    array that is not one C-contiguous block is made into one first.
+    swscale then converts the same bytes ``from_ndarray``'s frame would
+    hold, so the picture is the same (``tests/pipeline/test_holds.py``).
+    """
     import av
 
-    height, width = pixels.shape[:2]
-    if frame is None or (frame.width, frame.height) != (width, height):
-        frame = av.VideoFrame(width, height, "rgba")
-    if frame.planes[0].line_size == width * 4:
-        frame.planes[0].update(pixels)
-        return frame
-    return av.VideoFrame.from_ndarray(pixels, format="rgba")
+    return av.VideoFrame.from_numpy_buffer(np.ascontiguousarray(pixels), format="rgba")
+
+
+def _held_by_a_list_only() -> int:
+    """What ``sys.getrefcount`` says of an item only a list holds, in this interpreter."""
+    probe = [np.empty(1)]
+    return sys.getrefcount(probe[0])
+
+
+class FramePool:
+    """Arrays for the frames handed to the encoder, each reused once nothing else holds it.
+
+    Manim copies the camera's picture into a new array for every frame it
+    draws (``CairoRenderer.get_frame``): 33 MB at 4k, allocated, faulted
+    in and freed about 60 times a second, which fragments the heap (a 4k
+    render process grew past 1 GB). The pool copies into an array that
+    only the pool still holds (the queue to the encoder, the encoder's
+    last frame, a hold and a play's static picture all hold theirs), so
+    a frame in flight is never written over, and a process keeps as many
+    arrays as it ever had in flight at once.
+    """
+
+    #: What ``sys.getrefcount`` reports for an array only the pool holds.
+    ALONE = _held_by_a_list_only()
+
+    def __init__(self) -> None:
+        self._arrays: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+    def copy_of(self, pixels: np.ndarray) -> np.ndarray:
+        """A copy of ``pixels`` in a free array of the pool (a new one if none is free)."""
+        for i in range(len(self._arrays)):
+            if (sys.getrefcount(self._arrays[i]) == self.ALONE and self._arrays[i].shape == pixels.shape
+                    and self._arrays[i].dtype == pixels.dtype):
+                np.copyto(self._arrays[i], pixels)
+                return self._arrays[i]
+        array = np.array(pixels, copy=True, order="C")
+        self._arrays.append(array)
+        return array
 
 
 @dataclass
@@ -73,11 +117,13 @@ class HoldStats:
     reused: int = 0
     converted: int = 0
     resent: int = 0
+    #: Frame arrays the process allocated (:class:`FramePool`): the most it had in flight at once.
+    arrays: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """The counts, for the worker's facts line."""
         return {"frames_drawn_cairo": self.drawn, "frames_reused": self.reused,
-                "frames_converted": self.converted, "frames_resent": self.resent}
+                "frames_converted": self.converted, "frames_resent": self.resent, "frame_arrays": self.arrays}
 
 
 def _vmobject_state(mob: Any) -> tuple:
@@ -181,7 +227,7 @@ def installed(enabled: bool = True) -> Iterator[HoldStats]:
     def _convert(encoder: Any, pixels: np.ndarray) -> Any:
         """``pixels`` (RGBA) in the stream's pixel format, as Manim's own path converts them."""
         stream = encoder._stream
-        rgba = encoder._rgba = rgba_frame(pixels, getattr(encoder, "_rgba", None))
+        rgba = rgba_frame(pixels)
         codec = stream.codec_context
         # The same call PyAV makes inside encode() for a frame not yet in the stream's format.
         reformatter = getattr(encoder, "_reformatter", None)
@@ -191,6 +237,13 @@ def installed(enabled: bool = True) -> Iterator[HoldStats]:
             reformatter = encoder._reformatter = VideoReformatter()
         return reformatter.reformat(rgba, codec.width, codec.height, codec.format, threads=codec.thread_count)
 
-    with patched({(CairoRenderer, "play"): play, (CairoRenderer, "render"): render,
+    pool = FramePool()
+
+    def get_frame(renderer: Any) -> np.ndarray:
+        frame = pool.copy_of(renderer.camera.pixel_array)
+        stats.arrays = len(pool)
+        return frame
+
+    with patched({(CairoRenderer, "get_frame"): get_frame, (CairoRenderer, "play"): play, (CairoRenderer, "render"): render,
                   (VideoSegmentEncoder, "write_frame"): write_frame}):
         yield stats

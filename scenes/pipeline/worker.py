@@ -70,6 +70,7 @@ __all__ = [
     "STATUS_FD_ENV",
     "ALLOWED_OVERRIDES",
     "load_module",
+    "map_large_blocks",
     "overrides_from_env",
     "project_sources",
     "render",
@@ -274,19 +275,50 @@ def queue_size(width: int, height: int) -> int:
 
 
 #: x264 options over ``manim.cfg``'s for frames larger than 1080p: a shorter lookahead and veryfast's
-#: three B-frames (not ``tune=animation``'s five) hold fewer 4k frames, and crf 17 keeps the picture
-#: within the bar: on Outro at 4k60, 48.9 dB PSNR against Manim's own encoding's 48.8 (the 1080p
-#: choice gave 46.7 there) at 1.07× its size, and 1017 MB against 1256 (see the README).
-LARGE_FRAME_X264 = {"rc-lookahead": "3", "bframes": "3", "crf": "17"}
+#: three B-frames (not ``tune=animation``'s five) hold fewer 4k frames, B-frames that are never
+#: references (``b-pyramid=none``: x264 keeps no reconstructed 42 MB picture for them), and crf 17
+#: keeps the picture within the bar (see the README's 4k table).
+LARGE_FRAME_X264 = {"rc-lookahead": "3", "bframes": "3", "b-pyramid": "none", "crf": "17"}
+
+#: Above this many bytes glibc's malloc maps a block of its own (returned to the system when freed)
+#: for frames larger than 1080p; see :func:`map_large_blocks`.
+MMAP_THRESHOLD = 4 << 20
 
 
 def encoder_options(width: int, height: int, options: dict[str, str]) -> dict[str, str]:
     """``manim.cfg``'s encoder options for a ``width`` × ``height`` render (:data:`LARGE_FRAME_X264` above 1080p)."""
     if width * height <= 1920 * 1080:
         return options
-    params = [p for p in options.get("x264-params", "").split(":") if p and not p.startswith("bframes=")]
+    params = [p for p in options.get("x264-params", "").split(":")
+              if p and not p.startswith(("bframes=", "b-pyramid="))]
     return {**options, "crf": LARGE_FRAME_X264["crf"], "rc-lookahead": LARGE_FRAME_X264["rc-lookahead"],
-            "x264-params": ":".join([*params, f"bframes={LARGE_FRAME_X264['bframes']}"])}
+            "x264-params": ":".join([*params, *(f"{k}={LARGE_FRAME_X264[k]}" for k in ("bframes", "b-pyramid"))])}
+
+
+def map_large_blocks(width: int, height: int) -> bool:
+    """Above 1080p, have glibc map every block over :data:`MMAP_THRESHOLD` on its own; say if it did.
+
+    glibc raises its mmap threshold to the size of the last mapped block
+    freed, so after the first 4k frame (33 MB) and x264's pictures
+    (24–42 MB, allocated anew for every play's segment) are freed, the
+    next ones come from the heap, where freed holes of those sizes stay
+    resident: a 4k render grew to 1.1 GB with 0.9 GB in use. A fixed
+    threshold returns each one when it is freed. (At 1080p and below the
+    blocks are small and the page faults would cost more than they save;
+    elsewhere than glibc nothing is changed.)
+    """
+    if width * height <= 1920 * 1080:
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    m_mmap_threshold = -3  # <malloc.h>
+    return bool(mallopt(m_mmap_threshold, MMAP_THRESHOLD))
 
 
 def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: str) -> dict[str, Any]:
@@ -316,6 +348,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
     config.encoder_queue_size = queue_size(int(config.pixel_width), int(config.pixel_height))
     config.video_encoder_options = encoder_options(int(config.pixel_width), int(config.pixel_height),
                                                    dict(config.video_encoder_options))
+    mapped = map_large_blocks(int(config.pixel_width), int(config.pixel_height))
     unit = parse_range(os.environ.get(RANGE_ENV, ""))
     if unit is not None:
         config.from_animation_number, config.upto_animation_number = unit
@@ -357,6 +390,7 @@ def render(target: str, scene_name: str, quality: str, media_dir: str, tex_dir: 
         "tex_compiled": compiled,
         "tex_cached": len(known),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "large_blocks_mapped": mapped,
         **(clock.summary() if clock else {}),
         **holds.as_dict(),
         "sources": project_sources(since_ns=_STARTED_NS) + _read_files(),

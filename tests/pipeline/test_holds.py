@@ -71,14 +71,42 @@ def test_a_hold_costs_one_draw(both):
 
 
 def test_a_frame_whose_rows_pyav_pads_keeps_its_pixels() -> None:
-    """854 pixels of RGBA (the low quality's width) is a row PyAV pads: the pixels still arrive whole."""
-    import numpy as np
-
+    """854 pixels of RGBA (the low quality's width) is a row PyAV pads: the pixels still arrive whole,
+    and convert to the same yuv420p as Manim's own path (``from_ndarray``)."""
     from scenes.pipeline.holds import rgba_frame
 
-    for width in (854, 160):
+    for width in (854, 160, 3840):
         pixels = np.random.default_rng(width).integers(0, 255, (48, width, 4), dtype=np.uint8)
         frame = rgba_frame(pixels)
         assert np.array_equal(frame.to_ndarray(), pixels)
-        again = rgba_frame(pixels[::-1].copy(), frame)  # a reused frame takes the next picture
-        assert np.array_equal(again.to_ndarray(), pixels[::-1])
+        manims = av.VideoFrame.from_ndarray(pixels, format="rgba").reformat(format="yuv420p")
+        assert np.array_equal(frame.reformat(format="yuv420p").to_ndarray(), manims.to_ndarray())
+        flipped = rgba_frame(pixels[::-1])  # not one block: made into one
+        assert np.array_equal(flipped.to_ndarray(), pixels[::-1])
+
+
+def test_the_pool_never_hands_out_a_frame_still_held() -> None:
+    """A frame array comes back only when nothing but the pool holds it (the encoder's queue, a hold)."""
+    from scenes.pipeline.holds import FramePool
+
+    pool = FramePool()
+    camera = np.zeros((4, 6, 4), np.uint8)
+    queued = []
+    for value in range(5):  # five frames in flight at once: five arrays, each with its own picture
+        camera[...] = value
+        queued.append(pool.copy_of(camera))
+    assert len(pool) == 5
+    assert [int(q[0, 0, 0]) for q in queued] == [0, 1, 2, 3, 4]
+    first = queued.pop(0)
+    view = first[1:]  # a view holds its array too
+    del first
+    camera[...] = 9
+    fresh = pool.copy_of(camera)
+    assert len(pool) == 6 and int(view[0, 0, 0]) == 0
+    del view, fresh
+    camera[...] = 7
+    again = pool.copy_of(camera)  # now the first array is free again
+    assert len(pool) == 6 and int(again[0, 0, 0]) == 7
+    assert [int(q[0, 0, 0]) for q in queued] == [1, 2, 3, 4]
+    bigger = pool.copy_of(np.ones((8, 6, 4), np.uint8))  # another shape never takes a smaller array
+    assert bigger.shape == (8, 6, 4) and len(pool) == 7
