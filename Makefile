@@ -18,6 +18,8 @@ ARTIFACT ?=
 RUN = $(if $(EXECUTOR),--executor '$(EXECUTOR)') $(if $(SUMMARY),--summary '$(SUMMARY)') $(if $(ARTIFACT),--artifact '$(ARTIFACT)')
 # The media folders of other machines to join into this one (make merge PARTS="parts/*").
 PARTS ?=
+# What make bench measures: by default every speed target once, in one run (about 45 minutes on 2 cores).
+BENCH_ARGS ?= --targets
 
 .PHONY: lecture export test bench preview script beats merge setup setup-ray clean
 
@@ -45,7 +47,7 @@ script:  ## write media/recording-script.tsv: every narrated block to record in 
 	@tools/setup.sh lecture
 	@$(PY) -m scenes script $(CHOICES)
 
-bench:  ## time renders (low, 1080p60) and the core, check the speed targets; BENCH_ARGS="--quality low --repeat 1"
+bench:  ## check every speed target in one run (low, 1080p60, 4k60 on one beat, the encoder); BENCH_ARGS="--quality low --repeat 1"
 	@tools/setup.sh lecture
 	@$(PY) -m scenes bench $(BENCH_ARGS)
 

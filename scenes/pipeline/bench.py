@@ -58,6 +58,7 @@ from scenes.settings import Settings
 __all__ = [
     "GRID_SIZE",
     "GRID_EPOCHS",
+    "TARGET_RUN",
     "Target",
     "TARGETS",
     "median",
@@ -351,6 +352,8 @@ def run(
     encoders: bool = False,
     frames: int | None = None,
     plain: bool = True,
+    only: dict[str, Sequence[str]] | None = None,
+    encoder_quality: str | None = None,
     report: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Run the benchmark; write the results as JSON and return them.
@@ -373,6 +376,10 @@ def run(
         ``frames`` of them (default: all).
     plain
         Also render the chosen beats by a plain ``manim render`` loop.
+    only
+        Beats for some qualities instead of ``beat_names`` (``{"4k": ["Cancel"]}``).
+    encoder_quality
+        The quality of the encoder table (default: the first of ``qualities``).
     work
         Folder for the scratch media folders (default ``media/bench``).
     out
@@ -386,14 +393,17 @@ def run(
     results: dict[str, Any] = {"meta": _meta(repeat)}
     if core:
         results["core"] = bench_core(repeat, report)
+    only = only or {}
     if renders:
-        chosen = select_beats(beat_names)
-        whole = not beat_names
-        results["meta"]["beats"] = [b.slug for b in chosen]
+        results["meta"]["beats"] = [b.slug for b in select_beats(beat_names)]
+        if only:
+            results["meta"]["beats_at"] = {q: [b.slug for b in select_beats(only[q])] for q in qualities if q in only}
         results["render"] = {}
         work.mkdir(parents=True, exist_ok=True)
         os.environ[PROFILE_ENV] = "1"  # the workers' frame profiler: on for the benchmark only
         for q in qualities:
+            names = only.get(q, beat_names)
+            chosen, whole = select_beats(names), not names
             scratch = Path(tempfile.mkdtemp(prefix=f"work-{q}-", dir=work))
             try:
                 results["render"][q] = bench_quality(chosen, q, repeat=repeat, whole=whole,
@@ -408,7 +418,7 @@ def run(
         work.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="encoders-", dir=work))
         try:
-            results["encoders"] = run_encoders(str(beat.file), beat.name, qualities[0], scratch, frames,
+            results["encoders"] = run_encoders(str(beat.file), beat.name, encoder_quality or qualities[0], scratch, frames,
                                                report=report)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -418,12 +428,34 @@ def run(
     return results
 
 
+#: What ``--targets`` measures, once each: every target of :data:`TARGETS` in one run.
+TARGET_RUN = {
+    "qualities": ("low", "high", "4k"),
+    # One beat is enough at 4k: the one whose render process is the largest at 1080p.
+    "only": {"4k": ("Cancel",)},
+    # The encoder line: Setup's first 1500 frames at 1080p60 (the lecture's quality that matters).
+    "encoder_quality": "high",
+    "frames": 1500,
+}
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """``python -m scenes bench``: run, print the report, say where the JSON is."""
-    qualities = args.qualities or ["low", "high"]
-    results = run(qualities, args.beats, repeat=args.repeat, jobs=args.jobs, core=not args.no_core,
-                  renders=not args.no_render, work=args.work, out=args.out, encoders=args.encoders,
-                  frames=args.frames, plain=not args.no_plain,
+    if args.targets:
+        if args.qualities or args.beats or args.encoders:
+            print("bench: --targets chooses the qualities, beats and encoder table itself; "
+                  "drop --quality, --beat and --encoders", file=sys.stderr)
+            return 2
+        plan: dict[str, Any] = {**TARGET_RUN, "qualities": list(TARGET_RUN["qualities"]), "encoders": True,
+                                "only": {q: list(b) for q, b in TARGET_RUN["only"].items()},
+                                "frames": args.frames or TARGET_RUN["frames"]}
+    else:
+        plan = {"qualities": args.qualities or ["low", "high"], "only": None, "encoder_quality": None,
+                "encoders": args.encoders, "frames": args.frames}
+    results = run(plan["qualities"], args.beats, repeat=args.repeat or (1 if args.targets else 3), jobs=args.jobs,
+                  core=not args.no_core, renders=not args.no_render, work=args.work, out=args.out,
+                  encoders=plan["encoders"], frames=plan["frames"], plain=not args.no_plain, only=plan["only"],
+                  encoder_quality=plan["encoder_quality"],
                   report=lambda line: print(line, file=sys.stderr, flush=True))
     print(format_report(results))
     print(f"\nResults: {args.out or ROOT / 'media' / 'bench' / 'results.json'}", flush=True)
@@ -434,7 +466,11 @@ def add_bench_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser
     """Add the ``bench`` command to the CLI's subcommands."""
     bench = sub.add_parser("bench", help="time the renders and the numerical core; check the speed targets",
                            description=__doc__.split("\n\n")[0], parents=[quality_option(many=True), BEATS, JOBS])
-    bench.add_argument("--repeat", "-r", type=positive_int, default=3, help="runs per measurement; medians (default: 3)")
+    bench.add_argument("--repeat", "-r", type=positive_int, default=None,
+                       help="runs per measurement; medians (default: 3, with --targets 1)")
+    bench.add_argument("--targets", action="store_true",
+                       help="measure every target once in one run: the whole lecture at low and 1080p60, "
+                            "Cancel at 4k60, the encoder table on Setup's first 1500 frames at 1080p60")
     bench.add_argument("--no-core", action="store_true", help="skip the numerical-core timings")
     bench.add_argument("--no-render", action="store_true", help="skip the renders")
     bench.add_argument("--work", type=Path, default=None,

@@ -131,3 +131,35 @@ def test_plain_manim_loop_names_a_failing_beat(tmp_path) -> None:
 
     with pytest.raises(RuntimeError, match="manim render Broken failed"):
         plain_manim([Beat(1, Broken)], "low", tmp_path, report=lambda line: None)
+
+
+def test_one_run_measures_every_target(monkeypatch, capsys) -> None:
+    """``bench --targets`` asks for the whole lecture at low and 1080p60, one beat at 4k60 and the encoder
+    line at 1080p60, once each; with a quality or a beat of its own it says why not and runs nothing."""
+    import argparse
+
+    from scenes.pipeline import bench
+    from scenes.pipeline.targets import TARGETS
+
+    asked = []
+
+    def measured(qualities, beat_names, **kwargs):
+        asked.append((list(qualities), beat_names, kwargs))
+        return {"meta": {"date": "", "manim": "", "cpus": 2, "git": "", "repeat": 1}, "targets": []}
+
+    monkeypatch.setattr(bench, "run", measured)
+    parser = argparse.ArgumentParser()
+    bench.add_bench_parser(parser.add_subparsers())
+    args = parser.parse_args(["bench", "--targets", "--no-core"])
+    assert args.func(args) == 0
+    (qualities, beats, kwargs), = asked
+    assert qualities == ["low", "high", "4k"] and not beats  # the whole lecture ...
+    assert kwargs["only"] == {"4k": ["Cancel"]} and kwargs["repeat"] == 1  # ... and one beat at 4k, once
+    assert kwargs["encoders"] and kwargs["encoder_quality"] == "high" and kwargs["frames"] == 1500
+    # every quality a target is checked at is rendered
+    assert {t.quality for t in TARGETS} - {"*"} <= set(qualities)
+    for extra in (["--quality", "low"], ["--beat", "Setup"], ["--encoders"]):
+        args = parser.parse_args(["bench", "--targets", *extra])
+        assert args.func(args) == 2
+    assert len(asked) == 1
+    assert capsys.readouterr().err.count("--targets chooses") == 3
