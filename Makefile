@@ -18,7 +18,7 @@ ARTIFACT ?=
 RUN = $(if $(EXECUTOR),--executor '$(EXECUTOR)') $(if $(SUMMARY),--summary '$(SUMMARY)') $(if $(ARTIFACT),--artifact '$(ARTIFACT)')
 # The media folders of other machines to join into this one (make merge PARTS="parts/*").
 PARTS ?=
-# What make bench measures: by default every speed target once, in one run (about 45 minutes on 2 cores).
+# What make bench measures: by default every speed target once, in one run (about an hour on 2 cores).
 BENCH_ARGS ?= --targets
 
 .PHONY: lecture export test bench preview script beats merge setup setup-ray clean
