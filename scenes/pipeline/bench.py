@@ -58,7 +58,8 @@ from scenes.settings import Settings
 __all__ = [
     "GRID_SIZE",
     "GRID_EPOCHS",
-    "TARGET_RUN",
+    "TARGET_QUALITIES",
+    "TARGET_ONLY",
     "Target",
     "TARGETS",
     "median",
@@ -418,8 +419,8 @@ def run(
         work.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix="encoders-", dir=work))
         try:
-            results["encoders"] = run_encoders(str(beat.file), beat.name, encoder_quality or qualities[0], scratch, frames,
-                                               report=report)
+            results["encoders"] = run_encoders(str(beat.file), beat.name, encoder_quality or qualities[0],
+                                               scratch, frames, report=report)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     results["targets"] = evaluate(results)
@@ -429,33 +430,30 @@ def run(
 
 
 #: What ``--targets`` measures, once each: every target of :data:`TARGETS` in one run.
-TARGET_RUN = {
-    "qualities": ("low", "high", "4k"),
-    # One beat is enough at 4k: the one whose render process is the largest at 1080p.
-    "only": {"4k": ("Cancel",)},
-    # The encoder line: Setup's first 1500 frames at 1080p60 (the lecture's quality that matters).
-    "encoder_quality": "high",
-    "frames": 1500,
-}
+TARGET_QUALITIES = ("low", "high", "4k")
+#: One beat is enough at 4k: the one whose render process is the largest at 1080p.
+TARGET_ONLY = {"4k": ("Cancel",)}
+#: The encoder line: Setup's first frames at 1080p60 (the lecture's quality that matters).
+TARGET_ENCODER_QUALITY, TARGET_ENCODER_FRAMES = "high", 1500
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """``python -m scenes bench``: run, print the report, say where the JSON is."""
+    if args.targets and (args.qualities or args.beats or args.encoders):
+        print("bench: --targets chooses the qualities, beats and encoder table itself; "
+              "drop --quality, --beat and --encoders", file=sys.stderr)
+        return 2
     if args.targets:
-        if args.qualities or args.beats or args.encoders:
-            print("bench: --targets chooses the qualities, beats and encoder table itself; "
-                  "drop --quality, --beat and --encoders", file=sys.stderr)
-            return 2
-        plan: dict[str, Any] = {**TARGET_RUN, "qualities": list(TARGET_RUN["qualities"]), "encoders": True,
-                                "only": {q: list(b) for q, b in TARGET_RUN["only"].items()},
-                                "frames": args.frames or TARGET_RUN["frames"]}
+        qualities, only = list(TARGET_QUALITIES), {q: list(b) for q, b in TARGET_ONLY.items()}
+        encoders, encoder_quality = True, TARGET_ENCODER_QUALITY
+        frames, repeat = args.frames or TARGET_ENCODER_FRAMES, args.repeat or 1
     else:
-        plan = {"qualities": args.qualities or ["low", "high"], "only": None, "encoder_quality": None,
-                "encoders": args.encoders, "frames": args.frames}
-    results = run(plan["qualities"], args.beats, repeat=args.repeat or (1 if args.targets else 3), jobs=args.jobs,
-                  core=not args.no_core, renders=not args.no_render, work=args.work, out=args.out,
-                  encoders=plan["encoders"], frames=plan["frames"], plain=not args.no_plain, only=plan["only"],
-                  encoder_quality=plan["encoder_quality"],
+        qualities, only = args.qualities or ["low", "high"], None
+        encoders, encoder_quality = args.encoders, None
+        frames, repeat = args.frames, args.repeat or 3
+    results = run(qualities, args.beats, repeat=repeat, jobs=args.jobs, core=not args.no_core,
+                  renders=not args.no_render, work=args.work, out=args.out, encoders=encoders, frames=frames,
+                  plain=not args.no_plain, only=only, encoder_quality=encoder_quality,
                   report=lambda line: print(line, file=sys.stderr, flush=True))
     print(format_report(results))
     print(f"\nResults: {args.out or ROOT / 'media' / 'bench' / 'results.json'}", flush=True)

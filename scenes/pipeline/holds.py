@@ -246,6 +246,6 @@ def installed(enabled: bool = True) -> Iterator[HoldStats]:
         stats.arrays = len(pool)
         return frame
 
-    with patched({(CairoRenderer, "get_frame"): get_frame, (CairoRenderer, "play"): play, (CairoRenderer, "render"): render,
-                  (VideoSegmentEncoder, "write_frame"): write_frame}):
+    with patched({(CairoRenderer, "get_frame"): get_frame, (CairoRenderer, "play"): play,
+                  (CairoRenderer, "render"): render, (VideoSegmentEncoder, "write_frame"): write_frame}):
         yield stats

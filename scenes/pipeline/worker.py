@@ -263,8 +263,10 @@ def _quote_concat_paths() -> None:
     SceneFileWriter._concat_manifest_bytes = staticmethod(manifest)
 
 
+#: Pixels in a 1080p frame (the ``high`` quality): above it a render holds fewer, larger frames.
+HD_PIXELS = QUALITIES["high"].width * QUALITIES["high"].height
 #: What the frames waiting for the encoder may hold (bytes): Manim's default queue of 8 at 1080p.
-QUEUE_BYTES = 8 * 1920 * 1080 * 4
+QUEUE_BYTES = 8 * HD_PIXELS * 4
 
 
 def queue_size(width: int, height: int) -> int:
@@ -287,7 +289,7 @@ MMAP_THRESHOLD = 4 << 20
 
 def encoder_options(width: int, height: int, options: dict[str, str]) -> dict[str, str]:
     """``manim.cfg``'s encoder options for a ``width`` × ``height`` render (:data:`LARGE_FRAME_X264` above 1080p)."""
-    if width * height <= 1920 * 1080:
+    if width * height <= HD_PIXELS:
         return options
     params = [p for p in options.get("x264-params", "").split(":")
               if p and not p.startswith(("bframes=", "b-pyramid="))]
@@ -307,7 +309,7 @@ def map_large_blocks(width: int, height: int) -> bool:
     blocks are small and the page faults would cost more than they save;
     elsewhere than glibc nothing is changed.)
     """
-    if width * height <= 1920 * 1080:
+    if width * height <= HD_PIXELS:
         return False
     import ctypes
     import ctypes.util
