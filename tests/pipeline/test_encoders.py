@@ -155,4 +155,5 @@ def test_above_1080p_a_freed_frame_goes_back_to_the_system() -> None:
 
     mapped, freed = returned(3840, 2160)
     assert mapped == "True" and freed >= 30
-    assert returned(1920, 1080) == ("False", 0)
+    mapped, freed = returned(1920, 1080)  # the same scene keeps its hole: the 4k line above is no accident
+    assert mapped == "False" and freed < 8
